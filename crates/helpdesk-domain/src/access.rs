@@ -1,0 +1,97 @@
+//! Who may use the help desk, and what they may see.
+//!
+//! A partner administrator gives some of the partner's people (agents) the
+//! Help Desk role. Only they may search. Whatever they search, they only ever
+//! see the customers their own partner manages: the access policy turns an
+//! agent into a [`Scope`], and every look-up in the store takes that scope.
+
+use crate::contact::Email;
+use crate::ids::{AgentId, PartnerId};
+use crate::model::Labelled;
+use crate::{Error, error::Result};
+
+/// A role a partner gives its agents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Manages the partner's agents and their roles.
+    PartnerAdmin,
+    /// May use the help desk: search, details, help desk actions.
+    HelpDesk,
+}
+
+impl Labelled for Role {
+    const ALL: &'static [Self] = &[Role::PartnerAdmin, Role::HelpDesk];
+    fn label(self) -> &'static str {
+        match self {
+            Role::PartnerAdmin => "partner_admin",
+            Role::HelpDesk => "help_desk",
+        }
+    }
+}
+
+/// A partner's person, with the roles the partner gave it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agent {
+    pub id: AgentId,
+    pub partner_id: PartnerId,
+    pub email: Email,
+    pub name: String,
+    pub roles: Vec<Role>,
+}
+
+/// What an authorised agent may see: its own partner's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    pub partner_id: PartnerId,
+    pub agent_id: AgentId,
+}
+
+impl Agent {
+    /// Whether the agent holds `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// The help desk policy: only agents with the Help Desk role get a scope.
+    pub fn help_desk_scope(&self) -> Result<Scope> {
+        if self.has(Role::HelpDesk) {
+            Ok(Scope {
+                partner_id: self.partner_id,
+                agent_id: self.id,
+            })
+        } else {
+            Err(Error::Forbidden(
+                "the help desk is for agents with the Help Desk role; ask a partner administrator to give it to you".into(),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agent(roles: Vec<Role>) -> Agent {
+        Agent {
+            id: AgentId::new_random(),
+            partner_id: PartnerId::new_random(),
+            email: Email::parse("a@partner.com").unwrap(),
+            name: "A".into(),
+            roles,
+        }
+    }
+
+    #[test]
+    fn an_agent_without_the_help_desk_role_is_refused() {
+        assert!(matches!(
+            agent(vec![Role::PartnerAdmin]).help_desk_scope(),
+            Err(Error::Forbidden(_))
+        ));
+    }
+
+    #[test]
+    fn a_help_desk_agent_is_scoped_to_its_own_partner() {
+        let a = agent(vec![Role::HelpDesk]);
+        assert_eq!(a.help_desk_scope().unwrap().partner_id, a.partner_id);
+    }
+}

@@ -1,0 +1,39 @@
+//! The one error enum of the domain crate.
+//!
+//! Every other crate converts its failures into this enum at its boundary
+//! (the store) or maps it to a GraphQL `extensions.code` (the API), so a help
+//! desk agent always gets the same answer for the same kind of problem.
+
+/// Something the help desk cannot do, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The agent typed something that cannot be what it claims to be. The
+    /// message is written for the agent ("a MAC address has 12 hexadecimal digits").
+    #[error("{0}")]
+    InvalidInput(String),
+    /// Does not exist, or belongs to another partner: the two look the same.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// No valid credentials.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Valid credentials, but the agent may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A dependency (the database) is not answering; try again later.
+    #[error("the service is temporarily unavailable")]
+    Unavailable(String),
+    /// A bug or an unexpected failure. The detail is for the logs only.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl Error {
+    /// Shorthand for an input error with an agent-readable message.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error::InvalidInput(message.into())
+    }
+}
+
+/// Result of a domain operation.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,289 @@
+//! What the help desk looks at: customers and what they hold.
+//!
+//! Plain data, filled by the store and shown by the API. Status and kind
+//! values are enums with a stable text form ([`Labelled`]) that is what the
+//! database keeps.
+
+use chrono::{DateTime, Utc};
+
+use crate::contact::{Email, PhoneNumber, SipAddress};
+use crate::device::{MacAddress, SerialNumber};
+use crate::ids::{CustomerId, DeviceId, PhoneNumberId, SubscriptionId, UserId};
+use crate::web::{Domain, MeetingSite, WebOrderNumber};
+use crate::{Error, error::Result};
+
+/// An enum kept in the database by a stable label.
+pub trait Labelled: Sized + Copy + 'static {
+    /// Every value.
+    const ALL: &'static [Self];
+    /// The stored label.
+    fn label(self) -> &'static str;
+    /// Reads a stored label back; an unknown label is a data error.
+    fn from_label(s: &str) -> Result<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|v| v.label() == s)
+            .ok_or_else(|| Error::Internal(format!("unknown stored value {s:?}")))
+    }
+}
+
+macro_rules! labelled {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $label:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($(#[$vdoc])* $variant),+ }
+        impl Labelled for $name {
+            const ALL: &'static [Self] = &[$($name::$variant),+];
+            fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+        }
+    };
+}
+
+labelled!(/// Where a customer organisation is in its life.
+CustomerStatus {
+    /// In service.
+    Active => "active",
+    /// Being set up by the partner.
+    Onboarding => "onboarding",
+    /// Services stopped (unpaid, or on request).
+    Suspended => "suspended",
+});
+
+labelled!(/// A user's status in its organisation.
+UserStatus {
+    /// Signed in at least once.
+    Active => "active",
+    /// Invited, has not signed in yet.
+    Invited => "invited",
+    /// Deactivated by an admin.
+    Inactive => "inactive",
+});
+
+labelled!(/// A subscription's status.
+SubscriptionStatus {
+    Active => "active",
+    /// Ordered, not provisioned yet.
+    Provisioning => "provisioning",
+    Expired => "expired",
+    Cancelled => "cancelled",
+});
+
+labelled!(/// A device's registration status.
+DeviceStatus {
+    Online => "online",
+    Offline => "offline",
+    /// Added to the organisation but never registered.
+    Activating => "activating",
+});
+
+labelled!(/// What a phone number is used for (the help page's list, plus the
+/// lines of users and devices).
+NumberKind {
+    UserLine => "user_line",
+    DeviceLine => "device_line",
+    AutoAttendant => "auto_attendant",
+    CallQueue => "call_queue",
+    GroupPaging => "group_paging",
+    HuntGroup => "hunt_group",
+    VirtualLine => "virtual_line",
+    VoicemailGroup => "voicemail_group",
+    /// Held but switched off.
+    Inactive => "inactive",
+    /// Held, not assigned to anything.
+    Unassigned => "unassigned",
+});
+
+labelled!(/// Whether a number is switched on.
+NumberState {
+    Active => "active",
+    Inactive => "inactive",
+});
+
+labelled!(/// An administrator role a user holds in its own organisation.
+AdminRole {
+    FullAdmin => "full_admin",
+    ReadOnlyAdmin => "read_only_admin",
+    UserAdmin => "user_admin",
+    DeviceAdmin => "device_admin",
+    SupportAdmin => "support_admin",
+});
+
+labelled!(/// The status of the last email the service sent to an address, in the
+/// words help desks use.
+EmailStatus {
+    /// Queued or deferred by the receiving server.
+    InProgress => "in_progress",
+    Delivered => "delivered",
+    /// Sent, no report came back.
+    Unknown => "unknown",
+    /// Bounced, rejected or failed; the mail server's reply says why.
+    Error => "error",
+});
+
+/// How a customer's organisation is set up: which services it runs and how
+/// people sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CustomerSettings {
+    pub calling: bool,
+    pub messaging: bool,
+    pub meetings: bool,
+    /// Users sign in through the customer's own identity provider.
+    pub single_sign_on: bool,
+    /// Users are synchronised from the customer's directory.
+    pub directory_sync: bool,
+}
+
+/// A customer organisation, managed by one partner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Customer {
+    pub id: CustomerId,
+    pub name: String,
+    pub status: CustomerStatus,
+    pub created_at: DateTime<Utc>,
+    pub settings: CustomerSettings,
+}
+
+/// A domain a customer claimed, and whether it proved it owns it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerDomain {
+    pub customer_id: CustomerId,
+    pub domain: Domain,
+    pub verified: bool,
+}
+
+/// A meeting site of a customer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerMeetingSite {
+    pub customer_id: CustomerId,
+    pub site: MeetingSite,
+}
+
+/// A subscription, bought by a customer with one web order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Order {
+    pub id: SubscriptionId,
+    pub customer_id: CustomerId,
+    pub web_order_number: WebOrderNumber,
+    pub status: SubscriptionStatus,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+/// Licenses of one offer in a subscription: how many were bought, how many are used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct License {
+    pub subscription_id: SubscriptionId,
+    pub offer: String,
+    pub quantity: i32,
+    pub consumed: i32,
+}
+
+/// A user of a customer organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: UserId,
+    pub customer_id: CustomerId,
+    pub email: Email,
+    pub first_name: String,
+    pub last_name: String,
+    pub display_name: String,
+    pub status: UserStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An admin role held by a user in its organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserAdminRole {
+    pub user_id: UserId,
+    pub customer_id: CustomerId,
+    pub role: AdminRole,
+}
+
+/// A license assigned to a user (by offer name).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserLicense {
+    pub user_id: UserId,
+    pub offer: String,
+}
+
+/// A feature enabled for a user (calling, messaging, meetings host …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserFeature {
+    pub user_id: UserId,
+    pub feature: String,
+}
+
+/// Who a device belongs to: a user, or a shared place (a meeting room, a lobby).
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeviceOwner {
+    User(UserId),
+    Place(String),
+}
+
+/// A device of a customer. Third-party devices are known but never searched:
+/// the help desk can't support them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Device {
+    pub id: DeviceId,
+    pub customer_id: CustomerId,
+    pub owner: DeviceOwner,
+    pub mac: Option<MacAddress>,
+    pub serial: Option<SerialNumber>,
+    pub sip_address: Option<SipAddress>,
+    pub primary_number: Option<PhoneNumber>,
+    pub model: String,
+    pub third_party: bool,
+    pub status: DeviceStatus,
+    pub last_seen_at: Option<DateTime<Utc>>,
+}
+
+/// What a number is assigned to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Assignment {
+    /// Nothing: an unassigned or inactive number.
+    Nothing,
+    User(UserId),
+    Device(DeviceId),
+    /// A calling feature (auto attendant, call queue …), by its name.
+    Feature(String),
+}
+
+/// A phone number held by a customer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhoneNumberRecord {
+    pub id: PhoneNumberId,
+    pub customer_id: CustomerId,
+    pub number: PhoneNumber,
+    pub kind: NumberKind,
+    pub state: NumberState,
+    pub assigned_to: Assignment,
+    /// The customer's location (site) the number belongs to.
+    pub location: String,
+}
+
+/// The last email sent to an address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailEvent {
+    pub address: Email,
+    pub status: EmailStatus,
+    pub subject: String,
+    /// The mail server's reply, on an error.
+    pub reply: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_label_reads_back_as_itself() {
+        for k in NumberKind::ALL {
+            assert_eq!(NumberKind::from_label(k.label()).unwrap(), *k);
+        }
+        assert!(NumberKind::from_label("fax").is_err());
+    }
+}
