@@ -1,1 +1,22 @@
+//! The database schema, as one ordered list of migrations that run unchanged
+//! on SQLite (the embedded default) and PostgreSQL (production).
+//!
+//! Every table that holds a partner's data carries `partner_id`, and every
+//! index a search uses leads with it: queries always filter by the agent's
+//! partner, and the same key shards the schema if one server is not enough.
 
+pub use sea_orm_migration::MigratorTrait;
+use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_core;
+
+/// All migrations, oldest first.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_core::Migration)]
+    }
+}

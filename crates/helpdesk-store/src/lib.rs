@@ -1,1 +1,128 @@
+//! Persistence for the help desk: SQLite (embedded default) or PostgreSQL.
+//!
+//! The store implements the domain's ports ([`helpdesk_domain::ports`]) with
+//! sea-orm. Database rows stay inside this crate: `entity` declares them,
+//! `mapping` turns them into domain types, and nothing else sees them.
+//!
+//! # Layout
+//!
+//! - `entity`: one sea-orm entity per table (private).
+//! - `mapping`: rows → domain types, the one place stored text is parsed back.
+//! - [`Store`]: the connection, migrations and the statement counter.
+//! - `directory`: the read-side port ([`helpdesk_domain::ports::Directory`]),
+//!   one batch query per relation so the API's dataloaders stay flat.
+//! - `search`: one exact look-up per reading of the search text, word
+//!   prefixes for names, ranked by the domain's rules.
+//! - [`seed`]: the deterministic demo data generator.
+//! - [`StoreError`]: the one error enum of this crate.
 
+mod directory;
+mod entity;
+mod error;
+mod mapping;
+mod search;
+pub mod seed;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use helpdesk_migrations::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait,
+    PaginatorTrait,
+};
+
+pub use error::StoreError;
+
+/// How to reach the database.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// `sqlite://path/to/file.db?mode=rwc` or `postgres://user@host/db`.
+    pub url: String,
+    /// Largest number of pooled connections.
+    pub max_connections: u32,
+    /// How long a request waits for a pooled connection before failing.
+    pub acquire_timeout: Duration,
+}
+
+impl StoreOptions {
+    /// Options with the defaults for `url`.
+    pub fn new(url: impl Into<String>) -> Self {
+        StoreOptions {
+            url: url.into(),
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A handle on the database, cheap to clone and share between requests.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    statements: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend_name())
+            .finish()
+    }
+}
+
+impl Store {
+    /// Connects, and counts every SQL statement run through the connection
+    /// (see [`Store::statements_executed`]).
+    pub async fn connect(options: &StoreOptions) -> Result<Store, StoreError> {
+        let mut opts = ConnectOptions::new(options.url.clone());
+        opts.max_connections(options.max_connections)
+            .min_connections(1)
+            .acquire_timeout(options.acquire_timeout)
+            .connect_timeout(options.acquire_timeout)
+            .sqlx_logging(false);
+        let mut db = Database::connect(opts).await?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_info| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        if db.get_database_backend() == DbBackend::Sqlite {
+            // WAL lets readers run while the seeder or a mutation writes.
+            db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
+        }
+        Ok(Store { db, statements })
+    }
+
+    /// Applies the migrations that have not run yet.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Whether the database holds no partner yet (a fresh embedded database).
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(entity::partners::Entity::find().count(&self.db).await? == 0)
+    }
+
+    /// How many SQL statements this store has run since it was opened. Tests
+    /// use it to prove that dataloaders batch: a page of N results must cost
+    /// the same number of statements whatever N is.
+    pub fn statements_executed(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.db.get_database_backend() {
+            DbBackend::Postgres => "postgres",
+            DbBackend::Sqlite => "sqlite",
+            _ => "other",
+        }
+    }
+
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+}

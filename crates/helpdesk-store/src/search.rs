@@ -1,0 +1,336 @@
+//! The search queries: one look-up per reading of the search text.
+//!
+//! Exact readings (an email, a MAC, a number …) are equality look-ups on a
+//! canonical column, each served by an index that starts with `partner_id`.
+//! Names are a range scan over folded keys (`key >= 'jo' AND key < 'jo\u{10FFFF}'`),
+//! which both SQLite and PostgreSQL answer from a plain B-tree index; the
+//! domain's [`NameQuery::rank`] then decides exact, prefix or word.
+//! Third-party devices are never returned.
+
+use helpdesk_domain::PartnerId;
+use helpdesk_domain::ports::SearchFilter;
+use helpdesk_domain::search::{
+    HitTarget, MatchRank, MatchedField, NameQuery, Reading, SearchHit, SearchInput, SearchKind,
+};
+use helpdesk_domain::{CustomerId, DeviceId, PhoneNumberId, SubscriptionId, UserId};
+use sea_orm::sea_query::IntoCondition;
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::StoreError;
+use crate::entity::*;
+
+type Hits = Result<Vec<SearchHit>, StoreError>;
+
+/// Names are ranked after they are read, so read more candidates than the
+/// page needs: some fall out as non-matches.
+const NAME_CANDIDATES_FACTOR: u64 = 4;
+
+/// Runs every reading of `input` for every wanted kind. The hits are not
+/// ordered yet: the caller ranks them with [`helpdesk_domain::search::rank_hits`].
+pub(crate) async fn search(
+    db: &DatabaseConnection,
+    partner: PartnerId,
+    input: &SearchInput,
+    filter: &SearchFilter,
+) -> Hits {
+    let q = Query {
+        db,
+        partner,
+        filter,
+    };
+    let mut hits = Vec::new();
+    for reading in input.readings() {
+        for kind in &filter.kinds {
+            hits.extend(q.run(reading, *kind).await?);
+        }
+    }
+    Ok(hits)
+}
+
+struct Query<'a> {
+    db: &'a DatabaseConnection,
+    partner: PartnerId,
+    filter: &'a SearchFilter,
+}
+
+fn hit(target: HitTarget, matched_field: MatchedField, label: String) -> SearchHit {
+    SearchHit {
+        target,
+        matched_field,
+        rank: MatchRank::Exact,
+        label,
+    }
+}
+
+/// `col >= prefix AND col < prefix + U+10FFFF`: every value that starts with `prefix`.
+fn starts_with(col: impl ColumnTrait, prefix: &str) -> Condition {
+    Condition::all()
+        .add(col.gte(prefix))
+        .add(col.lt(format!("{prefix}\u{10FFFF}")))
+}
+
+/// `first% w2% w3%`: the first word as a prefix, the others as word prefixes in order.
+fn words_pattern(name: &NameQuery) -> String {
+    let mut p = String::new();
+    for (i, w) in name.words().iter().enumerate() {
+        if i > 0 {
+            p.push(' ');
+        }
+        p.push_str(w);
+        p.push('%');
+    }
+    p
+}
+
+impl Query<'_> {
+    async fn run(&self, reading: &Reading, kind: SearchKind) -> Hits {
+        use SearchKind as K;
+        match (reading, kind) {
+            (Reading::Id(id), K::Customer) => {
+                self.customers(customers::Column::Id.eq(*id), MatchedField::OrganizationId)
+                    .await
+            }
+            (Reading::Id(id), K::User) => {
+                self.users_exact(users::Column::Id.eq(*id), MatchedField::UserId)
+                    .await
+            }
+            (Reading::Id(id), K::Device) => {
+                self.devices(devices::Column::Id.eq(*id), MatchedField::DeviceId)
+                    .await
+            }
+            (Reading::Email(e), K::User) => {
+                self.users_exact(users::Column::Email.eq(e.as_str()), MatchedField::Email)
+                    .await
+            }
+            (Reading::SipAddress(s), K::Device) => {
+                self.devices(
+                    devices::Column::SipAddress.eq(s.as_str()),
+                    MatchedField::SipAddress,
+                )
+                .await
+            }
+            (Reading::MacAddress(m), K::Device) => {
+                self.devices(
+                    devices::Column::Mac.eq(m.as_str()),
+                    MatchedField::MacAddress,
+                )
+                .await
+            }
+            (Reading::SerialNumber(s), K::Device) => {
+                self.devices(
+                    devices::Column::Serial.eq(s.as_str()),
+                    MatchedField::SerialNumber,
+                )
+                .await
+            }
+            (Reading::PhoneNumber(p), K::Device) => {
+                self.devices(
+                    devices::Column::PrimaryNumber.eq(p.as_str()),
+                    MatchedField::PhoneNumber,
+                )
+                .await
+            }
+            (Reading::PhoneNumber(p), K::PhoneNumber) => self.phone_numbers(p.as_str()).await,
+            (Reading::Domain(d), K::Customer) => self.customers_by_domain(d.as_str()).await,
+            (Reading::MeetingSite(s), K::Customer) => self.customers_by_site(s.as_str()).await,
+            (Reading::WebOrderNumber(n), K::Order) => self.orders(n.as_str()).await,
+            (Reading::Name(n), K::Customer) => self.customers_by_name(n).await,
+            (Reading::Name(n), K::User) => self.users_by_name(n).await,
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    fn scoped<E: EntityTrait>(
+        &self,
+        select: sea_orm::Select<E>,
+        partner_col: E::Column,
+        customer_col: E::Column,
+    ) -> sea_orm::Select<E> {
+        let select = select.filter(partner_col.eq(self.partner.0));
+        match self.filter.customer {
+            Some(CustomerId(c)) => select.filter(customer_col.eq(c)),
+            None => select,
+        }
+    }
+
+    async fn customers(&self, cond: impl IntoCondition, field: MatchedField) -> Hits {
+        use customers::{Column as C, Entity};
+        let rows = self
+            .scoped(Entity::find(), C::PartnerId, C::Id)
+            .filter(cond)
+            .order_by_asc(C::NameKey)
+            .limit(self.filter.limit)
+            .all(self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| hit(HitTarget::Customer(CustomerId(r.id)), field, r.name))
+            .collect())
+    }
+
+    async fn customer_ids(&self, ids: Vec<Uuid>, field: MatchedField) -> Hits {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.customers(customers::Column::Id.is_in(ids), field)
+            .await
+    }
+
+    async fn customers_by_domain(&self, domain: &str) -> Hits {
+        use customer_domains::{Column as C, Entity};
+        let ids: Vec<Uuid> = self
+            .scoped(Entity::find(), C::PartnerId, C::CustomerId)
+            .filter(C::Domain.eq(domain))
+            .select_only()
+            .column(C::CustomerId)
+            .limit(self.filter.limit)
+            .into_tuple()
+            .all(self.db)
+            .await?;
+        self.customer_ids(ids, MatchedField::Domain).await
+    }
+
+    async fn customers_by_site(&self, host: &str) -> Hits {
+        use meeting_sites::{Column as C, Entity};
+        let ids: Vec<Uuid> = self
+            .scoped(Entity::find(), C::PartnerId, C::CustomerId)
+            .filter(C::Host.eq(host))
+            .select_only()
+            .column(C::CustomerId)
+            .limit(self.filter.limit)
+            .into_tuple()
+            .all(self.db)
+            .await?;
+        self.customer_ids(ids, MatchedField::MeetingSite).await
+    }
+
+    async fn customers_by_name(&self, name: &NameQuery) -> Hits {
+        use customers::{Column as C, Entity};
+        let first = &name.words()[0];
+        // Prefix of the whole name, or a word inside it ("pizza" in "nan pizza group").
+        let cond = Condition::any()
+            .add(starts_with(C::NameKey, first))
+            .add(C::NameKey.like(format!("% {}", words_pattern(name))));
+        let rows = self
+            .scoped(Entity::find(), C::PartnerId, C::Id)
+            .filter(cond)
+            .order_by_asc(C::NameKey)
+            .limit(self.filter.limit * NAME_CANDIDATES_FACTOR)
+            .all(self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let rank = name.rank(&r.name)?;
+                Some(SearchHit {
+                    target: HitTarget::Customer(CustomerId(r.id)),
+                    matched_field: MatchedField::OrganizationName,
+                    rank,
+                    label: r.name,
+                })
+            })
+            .collect())
+    }
+
+    async fn users_exact(&self, cond: impl IntoCondition, field: MatchedField) -> Hits {
+        use users::{Column as C, Entity};
+        let rows = self
+            .scoped(Entity::find(), C::PartnerId, C::CustomerId)
+            .filter(cond)
+            .limit(self.filter.limit)
+            .all(self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| hit(HitTarget::User(UserId(r.id)), field, r.display_name))
+            .collect())
+    }
+
+    async fn users_by_name(&self, name: &NameQuery) -> Hits {
+        use users::{Column as C, Entity};
+        let first = &name.words()[0];
+        let pattern = words_pattern(name);
+        let by = |col: C| starts_with(col, first).add(col.like(pattern.clone()));
+        let cond = Condition::any()
+            .add(by(C::FullKey))
+            .add(by(C::ReverseKey))
+            .add(by(C::DisplayKey));
+        let rows = self
+            .scoped(Entity::find(), C::PartnerId, C::CustomerId)
+            .filter(cond)
+            .order_by_asc(C::FullKey)
+            .limit(self.filter.limit * NAME_CANDIDATES_FACTOR)
+            .all(self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let (field, rank) = name.rank_user(&r.first_name, &r.last_name, &r.display_name)?;
+                Some(SearchHit {
+                    target: HitTarget::User(UserId(r.id)),
+                    matched_field: field,
+                    rank,
+                    label: r.display_name,
+                })
+            })
+            .collect())
+    }
+
+    async fn devices(&self, cond: impl IntoCondition, field: MatchedField) -> Hits {
+        use devices::{Column as C, Entity};
+        let rows = self
+            .scoped(Entity::find(), C::PartnerId, C::CustomerId)
+            .filter(cond)
+            .filter(C::ThirdParty.eq(false))
+            .limit(self.filter.limit)
+            .all(self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| hit(HitTarget::Device(DeviceId(r.id)), field, r.model))
+            .collect())
+    }
+
+    async fn phone_numbers(&self, number: &str) -> Hits {
+        use phone_numbers::{Column as C, Entity};
+        let rows = self
+            .scoped(Entity::find(), C::PartnerId, C::CustomerId)
+            .filter(C::Number.eq(number))
+            .limit(self.filter.limit)
+            .all(self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                hit(
+                    HitTarget::PhoneNumber(PhoneNumberId(r.id)),
+                    MatchedField::PhoneNumber,
+                    r.number,
+                )
+            })
+            .collect())
+    }
+
+    async fn orders(&self, number: &str) -> Hits {
+        use subscriptions::{Column as C, Entity};
+        let rows = self
+            .scoped(Entity::find(), C::PartnerId, C::CustomerId)
+            .filter(C::WebOrderNumber.eq(number))
+            .limit(self.filter.limit)
+            .all(self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                hit(
+                    HitTarget::Order(SubscriptionId(r.id)),
+                    MatchedField::WebOrderNumber,
+                    r.web_order_number,
+                )
+            })
+            .collect())
+    }
+}
