@@ -1,1 +1,51 @@
+//! The help desk's GraphQL API.
+//!
+//! The schema lives here, in a library, so the server binary, the tests and
+//! the `helpdesk schema` command all serve the same one. It resolves against
+//! the domain's ports only: no SQL type ever reaches a resolver.
+//!
+//! # Layout
+//!
+//! - [`query`]: the root query (search box, look-ups by ID, number, order).
+//! - `types/`: one module per area (customer, user, device, phone number,
+//!   order, search), each wrapping a domain value.
+//! - [`loaders`]: per-request dataloaders, one batch query per relation.
+//! - [`auth`]: bearer tokens and the Help Desk role check.
+//! - [`ids`]: opaque global IDs, cursors and page sizes.
+//! - [`limits`]: body, batch, alias, depth and complexity limits.
+//! - [`error`]: the one mapping of every failure to `extensions.code`.
+//! - [`http`]: the axum router, `/graphql` and the embedded GraphiQL.
 
+pub mod auth;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod limits;
+pub mod loaders;
+pub mod query;
+pub mod types;
+
+use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+
+pub use auth::TokenIssuer;
+pub use error::{ApiError, ErrorCode};
+pub use http::{AppState, router};
+pub use limits::Limits;
+
+/// The served schema.
+pub type HelpdeskSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema with its depth and complexity limits.
+pub fn schema(limits: &Limits) -> HelpdeskSchema {
+    Schema::build(query::Query, EmptyMutation, EmptySubscription)
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity)
+        .limit_recursive_depth(32)
+        .limit_directives(10)
+        .finish()
+}
+
+/// The schema in SDL, as checked in at the repository root (`schema.graphql`).
+pub fn sdl() -> String {
+    schema(&Limits::default()).sdl()
+}

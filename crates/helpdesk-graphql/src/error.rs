@@ -1,0 +1,180 @@
+//! The one place where every failure becomes a GraphQL error code.
+//!
+//! Resolvers return [`ApiError`] (or a domain error, which converts into it).
+//! async-graphql keeps the original error as the error's `source`; after a
+//! request has run, [`finalize`] walks the response's errors, finds that
+//! source and writes the stable `extensions.code` and a message fit for an
+//! agent's screen. Errors async-graphql raises itself (a query that does not
+//! parse, an unknown field, a query too deep or too complex) have no source:
+//! they are the caller's mistake, `BAD_USER_INPUT`.
+//!
+//! Internal errors are logged with their detail and returned as `INTERNAL`
+//! with only the request ID: no SQL, no stack, nothing an attacker can use.
+
+use async_graphql::{ErrorExtensionValues, Response, ServerError};
+use helpdesk_domain::Error as DomainError;
+
+/// A stable, documented error code (`extensions.code`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// No token, a bad signature or an expired token.
+    Unauthenticated,
+    /// Authenticated, but not allowed (no Help Desk role).
+    Forbidden,
+    /// Does not exist, or belongs to another partner.
+    NotFound,
+    /// The request or an argument is malformed or over a limit.
+    BadUserInput,
+    /// The customer has not authorised read-only access.
+    AccessNotAuthorized,
+    /// Too many attempts; retry later.
+    RateLimited,
+    /// A dependency is down; retry later.
+    ServiceUnavailable,
+    /// A bug. Quote the request ID.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The SCREAMING_SNAKE form clients match on.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::BadUserInput => "BAD_USER_INPUT",
+            ErrorCode::AccessNotAuthorized => "ACCESS_NOT_AUTHORIZED",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+
+    /// The HTTP status of a request refused as a whole with this code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::Unauthenticated => 401,
+            ErrorCode::Forbidden | ErrorCode::AccessNotAuthorized => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::BadUserInput => 400,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::ServiceUnavailable => 503,
+            ErrorCode::Internal => 500,
+        }
+    }
+}
+
+/// Everything a resolver or the HTTP layer can fail with.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    /// A rule of the domain said no, or the store failed.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// A malformed argument of the API itself (an ID, a cursor, `first`).
+    #[error("{0}")]
+    BadInput(String),
+    /// A request refused before it ran (body too large, wrong content type …).
+    #[error("{0}")]
+    Rejected(String),
+}
+
+impl ApiError {
+    /// Shorthand for a malformed argument.
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        ApiError::BadInput(message.into())
+    }
+
+    /// The code clients see.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ApiError::Domain(e) => match e {
+                DomainError::InvalidInput(_) => ErrorCode::BadUserInput,
+                DomainError::NotFound(_) => ErrorCode::NotFound,
+                DomainError::Unauthenticated(_) => ErrorCode::Unauthenticated,
+                DomainError::Forbidden(_) => ErrorCode::Forbidden,
+                DomainError::Unavailable(_) => ErrorCode::ServiceUnavailable,
+                DomainError::Internal(_) => ErrorCode::Internal,
+            },
+            ApiError::BadInput(_) | ApiError::Rejected(_) => ErrorCode::BadUserInput,
+        }
+    }
+
+    /// The message clients see: the agent-readable one, or a generic one for
+    /// failures whose detail is only for the logs.
+    pub fn public_message(&self) -> String {
+        match self.code() {
+            ErrorCode::Internal => {
+                "something went wrong on our side; quote the request ID to support".into()
+            }
+            ErrorCode::ServiceUnavailable => {
+                "the service is temporarily unavailable; try again in a moment".into()
+            }
+            _ => self.to_string(),
+        }
+    }
+
+    /// A GraphQL error with this error's code, for responses built by hand
+    /// (a request refused before it reached the schema).
+    pub fn into_server_error(self, request_id: &str) -> ServerError {
+        let mut e = ServerError::new(self.public_message(), None);
+        set_extensions(&mut e, self.code(), request_id);
+        e
+    }
+}
+
+fn set_extensions(e: &mut ServerError, code: ErrorCode, request_id: &str) {
+    let ext = e
+        .extensions
+        .get_or_insert_with(ErrorExtensionValues::default);
+    ext.set("code", code.as_str());
+    ext.set("requestId", request_id);
+}
+
+/// Writes the code (and the request ID) into every error of a response,
+/// replacing internal detail with a generic message and logging it.
+pub fn finalize(response: &mut Response, request_id: &str) {
+    for e in &mut response.errors {
+        let api = e
+            .source::<ApiError>()
+            .cloned()
+            .or_else(|| e.source::<DomainError>().cloned().map(ApiError::Domain));
+        let code = match api {
+            Some(api) => {
+                if matches!(
+                    api.code(),
+                    ErrorCode::Internal | ErrorCode::ServiceUnavailable
+                ) {
+                    tracing::error!(request_id, error = %api, path = ?e.path, "request failed");
+                }
+                e.message = api.public_message();
+                api.code()
+            }
+            // async-graphql's own errors: parse, validation, limits.
+            None => ErrorCode::BadUserInput,
+        };
+        set_extensions(e, code, request_id);
+    }
+}
+
+/// Resolver result.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_detail_never_reaches_the_client() {
+        let e = ApiError::Domain(DomainError::Internal("SELECT * FROM users failed".into()));
+        assert_eq!(e.code().as_str(), "INTERNAL");
+        assert!(!e.public_message().contains("SELECT"));
+    }
+
+    #[test]
+    fn another_partners_record_is_not_found() {
+        assert_eq!(
+            ApiError::Domain(DomainError::NotFound("customer")).code(),
+            ErrorCode::NotFound
+        );
+    }
+}

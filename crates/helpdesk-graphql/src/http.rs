@@ -1,0 +1,343 @@
+//! The HTTP face of the gateway: `/graphql` and the offline GraphiQL.
+//!
+//! - `POST /graphql` runs queries. The body must be JSON
+//!   (`Content-Type: application/json`): browsers can send "simple" cross-site
+//!   form posts without asking, but not JSON, so this refuses cross-site
+//!   request forgery. The body is read here, with a size cap, so the cap
+//!   covers exactly what the GraphQL request is parsed from.
+//! - `GET /graphql?query=…` runs queries (never mutations) when the request
+//!   carries a header a browser would only send after a preflight.
+//! - `GET /graphql` otherwise serves GraphiQL, whose scripts are embedded in
+//!   the binary: the playground works without internet access.
+//!
+//! Each request gets an ID (`x-request-id`), its own dataloaders and the
+//! scope of the agent its token names.
+
+use std::sync::Arc;
+
+use async_graphql::parser::types::OperationType;
+use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError, Variables};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Query as UrlQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use helpdesk_domain::ports::Directory;
+use serde::Deserialize;
+use tracing::Instrument;
+
+use crate::HelpdeskSchema;
+use crate::auth::{TokenIssuer, authenticate};
+use crate::error::{ApiError, finalize};
+use crate::limits::{Limits, count_aliases, operation_type};
+use crate::loaders::{Loaders, RequestContext};
+
+/// What the HTTP layer needs, shared by all requests.
+pub struct AppState {
+    pub schema: HelpdeskSchema,
+    pub directory: Arc<dyn Directory>,
+    pub issuer: TokenIssuer,
+    pub limits: Limits,
+    /// In demo mode, the token GraphiQL opens with.
+    pub graphiql_token: Option<String>,
+}
+
+/// The gateway's routes.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.limits.body_bytes;
+    Router::new()
+        .route("/graphql", get(get_graphql).post(post_graphql))
+        .route("/graphiql/{file}", get(graphiql_asset))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            panic_response,
+        ))
+        // Belt and braces: also cap bodies for any extractor added later.
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .with_state(Arc::new(state))
+}
+
+fn json_response(status: u16, body: Vec<u8>, request_id: &str) -> axum::response::Response {
+    let mut res = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    res
+}
+
+/// A request refused as a whole, as a GraphQL error body.
+fn refuse(error: ApiError, request_id: &str) -> axum::response::Response {
+    let status = error.code().http_status();
+    let response = Response::from_errors(vec![error.into_server_error(request_id)]);
+    json_response(
+        status,
+        serde_json::to_vec(&response).unwrap_or_default(),
+        request_id,
+    )
+}
+
+fn refuse_with_status(status: u16, error: ApiError, request_id: &str) -> axum::response::Response {
+    let mut res = refuse(error, request_id);
+    *res.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    res
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    tracing::error!(request_id, "a request handler panicked");
+    refuse(
+        ApiError::Domain(helpdesk_domain::Error::Internal("panic".into())),
+        &request_id,
+    )
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .is_some_and(|v| v == "application/json" || v == "application/graphql-response+json")
+}
+
+async fn post_graphql(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Body,
+) -> axum::response::Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let span = tracing::info_span!("graphql", request_id = %request_id, method = "POST");
+    async move {
+        if !is_json(&headers) {
+            return refuse_with_status(
+                415,
+                ApiError::Rejected("send GraphQL requests as JSON, with Content-Type: application/json".into()),
+                &request_id,
+            );
+        }
+        let Ok(bytes) = axum::body::to_bytes(body, app.limits.body_bytes).await else {
+            return refuse_with_status(
+                413,
+                ApiError::Rejected(format!("the request is larger than {} bytes", app.limits.body_bytes)),
+                &request_id,
+            );
+        };
+        let batch: BatchRequest = match serde_json::from_slice(&bytes) {
+            Ok(b) => b,
+            Err(_) => {
+                return refuse(
+                    ApiError::Rejected("the body is not a GraphQL request: send {\"query\": \"…\", \"variables\": {…}}".into()),
+                    &request_id,
+                );
+            }
+        };
+        let (requests, batched) = match batch {
+            BatchRequest::Single(r) => (vec![r], false),
+            BatchRequest::Batch(v) if v.is_empty() || v.len() > app.limits.batch => {
+                return refuse(
+                    ApiError::Rejected(format!("a batch holds 1 to {} operations", app.limits.batch)),
+                    &request_id,
+                );
+            }
+            BatchRequest::Batch(v) => (v, true),
+        };
+        execute(&app, &headers, requests, batched, &request_id, false).await
+    }
+    .instrument(span)
+    .await
+}
+
+#[derive(Deserialize)]
+struct GetParams {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+}
+
+/// Headers a browser only sends cross-site after a CORS preflight.
+fn preflighted(headers: &HeaderMap) -> bool {
+    is_json(headers)
+        || headers.contains_key("apollo-require-preflight")
+        || headers.contains_key("x-helpdesk-client")
+}
+
+async fn get_graphql(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    params: Result<UrlQuery<GetParams>, axum::extract::rejection::QueryRejection>,
+) -> axum::response::Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let Ok(UrlQuery(params)) = params else {
+        return refuse(
+            ApiError::Rejected("the query string is not a GraphQL request".into()),
+            &request_id,
+        );
+    };
+    let Some(query) = params.query else {
+        return Html(graphiql_page(app.graphiql_token.as_deref())).into_response();
+    };
+    let span = tracing::info_span!("graphql", request_id = %request_id, method = "GET");
+    async move {
+        if !preflighted(&headers) {
+            return refuse(
+                ApiError::Rejected(
+                    "GET queries need a Content-Type: application/json or apollo-require-preflight header".into(),
+                ),
+                &request_id,
+            );
+        }
+        let mut request = Request::new(query);
+        if let Some(name) = params.operation_name {
+            request = request.operation_name(name);
+        }
+        if let Some(vars) = params.variables {
+            match serde_json::from_str::<serde_json::Value>(&vars) {
+                Ok(v) => request = request.variables(Variables::from_json(v)),
+                Err(_) => return refuse(ApiError::Rejected("variables must be a JSON object".into()), &request_id),
+            }
+        }
+        execute(&app, &headers, vec![request], false, &request_id, true).await
+    }
+    .instrument(span)
+    .await
+}
+
+/// Checks the per-operation limits the schema does not check itself.
+fn check_operation(request: &Request, limits: &Limits, over_get: bool) -> Result<(), ApiError> {
+    // A document that does not parse is reported by the schema, with position.
+    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+        return Ok(());
+    };
+    if count_aliases(&doc) > limits.aliases {
+        return Err(ApiError::Rejected(format!(
+            "an operation may use at most {} aliases",
+            limits.aliases
+        )));
+    }
+    if over_get
+        && operation_type(&doc, request.operation_name.as_deref()) != Some(OperationType::Query)
+    {
+        return Err(ApiError::Rejected(
+            "only queries can be sent with GET; send mutations with POST".into(),
+        ));
+    }
+    Ok(())
+}
+
+async fn execute(
+    app: &AppState,
+    headers: &HeaderMap,
+    requests: Vec<Request>,
+    batched: bool,
+    request_id: &str,
+    over_get: bool,
+) -> axum::response::Response {
+    let (agent, scope) = match authenticate(headers, &app.issuer, app.directory.as_ref()).await {
+        Ok(v) => v,
+        Err(e) => return refuse(e, request_id),
+    };
+    let mut responses = Vec::with_capacity(requests.len());
+    for request in requests {
+        if let Err(e) = check_operation(&request, &app.limits, over_get) {
+            if batched {
+                responses.push(Response::from_errors(vec![e.into_server_error(request_id)]));
+                continue;
+            }
+            return refuse(e, request_id);
+        }
+        let context = RequestContext {
+            agent: agent.clone(),
+            scope,
+            directory: app.directory.clone(),
+            request_id: request_id.to_string(),
+        };
+        let request = request.data(context).data(Loaders::for_request(
+            app.directory.clone(),
+            scope.partner_id,
+        ));
+        let mut response = app.schema.execute(request).await;
+        finalize(&mut response, request_id);
+        responses.push(response);
+    }
+    let body = if batched {
+        serde_json::to_vec(&BatchResponse::Batch(responses))
+    } else {
+        let single = responses
+            .pop()
+            .unwrap_or_else(|| Response::from_errors(Vec::<ServerError>::new()));
+        serde_json::to_vec(&single)
+    };
+    json_response(200, body.unwrap_or_default(), request_id)
+}
+
+const GRAPHIQL_JS: &[u8] = include_bytes!("../assets/graphiql/graphiql.min.js");
+const GRAPHIQL_CSS: &[u8] = include_bytes!("../assets/graphiql/graphiql.min.css");
+const REACT_JS: &[u8] = include_bytes!("../assets/graphiql/react.production.min.js");
+const REACT_DOM_JS: &[u8] = include_bytes!("../assets/graphiql/react-dom.production.min.js");
+
+async fn graphiql_asset(Path(file): Path<String>) -> axum::response::Response {
+    let (body, content_type): (&'static [u8], &'static str) = match file.as_str() {
+        "graphiql.min.js" => (GRAPHIQL_JS, "text/javascript; charset=utf-8"),
+        "graphiql.min.css" => (GRAPHIQL_CSS, "text/css; charset=utf-8"),
+        "react.production.min.js" => (REACT_JS, "text/javascript; charset=utf-8"),
+        "react-dom.production.min.js" => (REACT_DOM_JS, "text/javascript; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The GraphiQL page; in demo mode it opens with the demo agent's token.
+fn graphiql_page(token: Option<&str>) -> String {
+    let headers = match token {
+        Some(t) => serde_json::json!({ "Authorization": format!("Bearer {t}") }).to_string(),
+        None => {
+            r#"{"Authorization": "Bearer <paste a token from `helpdesk token --agent EMAIL`>"}"#
+                .to_string()
+        }
+    };
+    let headers_js = serde_json::to_string(&headers).unwrap_or_else(|_| "\"{}\"".into());
+    format!(
+        r#"<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Help desk gateway — GraphiQL</title>
+  <link rel="stylesheet" href="/graphiql/graphiql.min.css">
+  <style>body {{ margin: 0; height: 100vh; }} #graphiql {{ height: 100vh; }}</style>
+</head>
+<body>
+  <div id="graphiql">Loading GraphiQL…</div>
+  <script src="/graphiql/react.production.min.js"></script>
+  <script src="/graphiql/react-dom.production.min.js"></script>
+  <script src="/graphiql/graphiql.min.js"></script>
+  <script>
+    const fetcher = GraphiQL.createFetcher({{ url: '/graphql' }});
+    const root = ReactDOM.createRoot(document.getElementById('graphiql'));
+    root.render(React.createElement(GraphiQL, {{
+      fetcher,
+      defaultHeaders: {headers_js},
+      defaultQuery: '{{\n  search(query: "2C:54:91:88:C9:E3") {{\n    interpretedAs {{ kind value }}\n    edges {{ matchedField score node {{ __typename ... on Device {{ model macAddress owner {{ displayName email }} customer {{ name }} }} }} }}\n  }}\n}}\n',
+    }}));
+  </script>
+</body>
+</html>"#
+    )
+}

@@ -1,0 +1,162 @@
+//! Dataloaders: one batch query per relation, whatever the page size.
+//!
+//! A page of 50 search results wants 50 customers, 50 users' licenses, 50
+//! users' devices… Resolved one by one that is hundreds of queries. Each
+//! resolver instead asks the request's [`Loaders`] for one key; the
+//! dataloader gathers the keys asked for in the same tick and makes one
+//! `Directory` call with all of them.
+//!
+//! The loaders are created per request and carry that request's partner:
+//! a loader cache shared between requests could hand one partner's rows to
+//! another.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use async_graphql::Context;
+use async_graphql::dataloader::{DataLoader, Loader};
+use helpdesk_domain::access::{Agent, Scope};
+use helpdesk_domain::model::*;
+use helpdesk_domain::ports::Directory;
+use helpdesk_domain::{
+    CustomerId, DeviceId, Email, Error as DomainError, PartnerId, PhoneNumberId, SubscriptionId,
+    UserId,
+};
+
+use crate::error::{ApiError, ApiResult};
+
+/// What every resolver of one request may use: who asks, within which
+/// partner, and the directory to ask.
+pub struct RequestContext {
+    pub agent: Agent,
+    pub scope: Scope,
+    pub directory: Arc<dyn Directory>,
+    pub request_id: String,
+}
+
+/// The request's context (put there by the HTTP layer).
+pub fn request<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestContext> {
+    ctx.data::<RequestContext>()
+        .map_err(|_| ApiError::Domain(DomainError::Internal("request context missing".into())))
+}
+
+/// The batch loaders of one request, confined to its partner.
+pub struct Loaders {
+    directory: Arc<dyn Directory>,
+    partner: PartnerId,
+}
+
+impl Loaders {
+    /// A request's dataloader.
+    pub fn for_request(directory: Arc<dyn Directory>, partner: PartnerId) -> DataLoader<Loaders> {
+        DataLoader::new(Loaders { directory, partner }, tokio::spawn)
+    }
+}
+
+/// Loads the value for one key (batched with the other keys of this tick).
+pub async fn one<K>(ctx: &Context<'_>, key: K) -> ApiResult<Option<<Loaders as Loader<K>>::Value>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Error = ApiError>,
+{
+    let loader = ctx
+        .data::<DataLoader<Loaders>>()
+        .map_err(|_| ApiError::Domain(DomainError::Internal("dataloader missing".into())))?;
+    loader.load_one(key).await
+}
+
+/// Loads the list for one key of a one-to-many relation; empty if none.
+pub async fn many<K, V>(ctx: &Context<'_>, key: K) -> ApiResult<Vec<V>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+    Loaders: Loader<K, Error = ApiError, Value = Vec<V>>,
+{
+    Ok(one(ctx, key).await?.unwrap_or_default())
+}
+
+/// Records by their own ID.
+macro_rules! by_id {
+    ($key:ty => $value:ty, $method:ident, |$v:ident| $k:expr) => {
+        impl Loader<$key> for Loaders {
+            type Value = $value;
+            type Error = ApiError;
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $value>, ApiError> {
+                let rows = self.directory.$method(self.partner, keys).await?;
+                Ok(rows.into_iter().map(|$v| ($k, $v)).collect())
+            }
+        }
+    };
+}
+
+by_id!(CustomerId => Customer, customers, |v| v.id);
+by_id!(UserId => User, users, |v| v.id);
+by_id!(DeviceId => Device, devices, |v| v.id);
+by_id!(PhoneNumberId => PhoneNumberRecord, phone_numbers, |v| v.id);
+by_id!(SubscriptionId => Order, orders, |v| v.id);
+
+/// One-to-many relations, keyed by a newtype naming the relation.
+macro_rules! one_to_many {
+    ($(#[$doc:meta])* $key:ident($inner:ty) => $value:ty, $method:ident, |$v:ident| $k:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $key(pub $inner);
+
+        impl Loader<$key> for Loaders {
+            type Value = Vec<$value>;
+            type Error = ApiError;
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Vec<$value>>, ApiError> {
+                let inner: Vec<$inner> = keys.iter().map(|k| k.0.clone()).collect();
+                let rows = self.directory.$method(self.partner, &inner).await?;
+                let mut map: HashMap<$key, Vec<$value>> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
+                for $v in rows {
+                    map.entry($key($k)).or_default().push($v);
+                }
+                Ok(map)
+            }
+        }
+    };
+}
+
+one_to_many!(/// A customer's claimed and verified domains.
+    DomainsOf(CustomerId) => CustomerDomain, domains_of, |v| v.customer_id);
+one_to_many!(/// A customer's meeting sites.
+    MeetingSitesOf(CustomerId) => CustomerMeetingSite, meeting_sites_of, |v| v.customer_id);
+one_to_many!(/// A customer's subscriptions (orders).
+    OrdersOf(CustomerId) => Order, orders_of, |v| v.customer_id);
+one_to_many!(/// A customer's admins, with their roles.
+    AdminsOf(CustomerId) => UserAdminRole, admins_of, |v| v.customer_id);
+one_to_many!(/// The licenses of a subscription.
+    LicensesOf(SubscriptionId) => License, licenses_of, |v| v.subscription_id);
+one_to_many!(/// A user's admin roles in its organisation.
+    AdminRolesOf(UserId) => UserAdminRole, admin_roles_of, |v| v.user_id);
+one_to_many!(/// The licenses assigned to a user.
+    LicensesOfUser(UserId) => UserLicense, licenses_of_users, |v| v.user_id);
+one_to_many!(/// The features enabled for a user.
+    FeaturesOf(UserId) => UserFeature, features_of, |v| v.user_id);
+one_to_many!(/// The devices a user owns.
+DevicesOf(UserId) => Device, devices_of_users, |v| match &v.owner {
+    DeviceOwner::User(u) => *u,
+    DeviceOwner::Place(_) => UserId(uuid::Uuid::nil()),
+});
+
+/// The last email sent to an address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LastEmailTo(pub Email);
+
+impl Loader<LastEmailTo> for Loaders {
+    type Value = EmailEvent;
+    type Error = ApiError;
+    async fn load(
+        &self,
+        keys: &[LastEmailTo],
+    ) -> Result<HashMap<LastEmailTo, EmailEvent>, ApiError> {
+        let addresses: Vec<Email> = keys.iter().map(|k| k.0.clone()).collect();
+        let rows = self.directory.last_emails(self.partner, &addresses).await?;
+        Ok(rows
+            .into_iter()
+            .map(|e| (LastEmailTo(e.address.clone()), e))
+            .collect())
+    }
+}

@@ -1,0 +1,176 @@
+//! A customer organisation (C1–C3): how it is set up, what it bought, who
+//! administers it, and its users, devices and numbers.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use helpdesk_domain::model;
+use uuid::Uuid;
+
+use super::page::{connection, store_page};
+use super::search::search;
+use super::{CustomerStatus, Device, Order, PhoneNumber, SearchConnection, SearchKind, User};
+use crate::error::ApiResult;
+use crate::ids::{NodeType, PageRequest, encode};
+use crate::loaders::{self, AdminsOf, DomainsOf, MeetingSitesOf, OrdersOf, request};
+
+/// A customer organisation managed by the agent's partner.
+pub struct Customer(pub model::Customer);
+
+/// How the organisation is set up.
+#[derive(SimpleObject)]
+pub struct CustomerSettings {
+    /// Webex Calling is enabled.
+    calling: bool,
+    messaging: bool,
+    meetings: bool,
+    /// Users sign in through the customer's identity provider.
+    single_sign_on: bool,
+    /// Users are synchronised from the customer's directory.
+    directory_sync: bool,
+}
+
+/// A domain the customer claimed, and whether it verified it.
+#[derive(SimpleObject)]
+pub struct CustomerDomain {
+    name: String,
+    verified: bool,
+}
+
+/// An administrator of the customer's organisation.
+pub struct CustomerAdmin(model::UserAdminRole);
+
+#[Object]
+impl CustomerAdmin {
+    async fn role(&self) -> super::AdminRole {
+        self.0.role.into()
+    }
+    /// The admin as a user of the organisation (name, email address).
+    async fn user(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
+        Ok(loaders::one(ctx, self.0.user_id).await?.map(User))
+    }
+}
+
+#[Object]
+impl Customer {
+    pub(crate) async fn id(&self) -> ID {
+        encode(NodeType::Customer, self.0.id.0)
+    }
+    /// The organisation ID, as customers and other tools show it.
+    async fn organization_id(&self) -> Uuid {
+        self.0.id.0
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn status(&self) -> CustomerStatus {
+        self.0.status.into()
+    }
+    /// When the customer created its organisation.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn settings(&self) -> CustomerSettings {
+        let s = self.0.settings;
+        CustomerSettings {
+            calling: s.calling,
+            messaging: s.messaging,
+            meetings: s.meetings,
+            single_sign_on: s.single_sign_on,
+            directory_sync: s.directory_sync,
+        }
+    }
+    /// Domains claimed or verified by the customer.
+    async fn domains(&self, ctx: &Context<'_>) -> ApiResult<Vec<CustomerDomain>> {
+        let mut v: Vec<CustomerDomain> = loaders::many(ctx, DomainsOf(self.0.id))
+            .await?
+            .into_iter()
+            .map(|d| CustomerDomain {
+                name: d.domain.to_string(),
+                verified: d.verified,
+            })
+            .collect();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(v)
+    }
+    /// The meeting sites of the organisation (`acme.webex.com`).
+    async fn meeting_sites(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+        let mut v: Vec<String> = loaders::many(ctx, MeetingSitesOf(self.0.id))
+            .await?
+            .into_iter()
+            .map(|s| s.site.to_string())
+            .collect();
+        v.sort();
+        Ok(v)
+    }
+    /// Subscriptions with their web order numbers and licenses (C2).
+    async fn subscriptions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Order>> {
+        let mut v = loaders::many(ctx, OrdersOf(self.0.id)).await?;
+        v.sort_by_key(|o| std::cmp::Reverse(o.starts_at));
+        Ok(v.into_iter().map(Order).collect())
+    }
+    /// The organisation's administrators (C3).
+    async fn admins(&self, ctx: &Context<'_>) -> ApiResult<Vec<CustomerAdmin>> {
+        Ok(loaders::many(ctx, AdminsOf(self.0.id))
+            .await?
+            .into_iter()
+            .map(CustomerAdmin)
+            .collect())
+    }
+    /// The organisation's users, by email address.
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<String, User>> {
+        let req = PageRequest::parse(first, after.as_deref())?;
+        let rc = request(ctx)?;
+        let rows = rc
+            .directory
+            .users_of_customer(rc.scope.partner_id, self.0.id, store_page(req))
+            .await?;
+        Ok(connection(req, rows.into_iter().map(User).collect()))
+    }
+    /// The organisation's devices, third-party ones included.
+    async fn devices(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<String, Device>> {
+        let req = PageRequest::parse(first, after.as_deref())?;
+        let rc = request(ctx)?;
+        let rows = rc
+            .directory
+            .devices_of_customer(rc.scope.partner_id, self.0.id, store_page(req))
+            .await?;
+        Ok(connection(req, rows.into_iter().map(Device).collect()))
+    }
+    /// The organisation's phone numbers.
+    async fn phone_numbers(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Connection<String, PhoneNumber>> {
+        let req = PageRequest::parse(first, after.as_deref())?;
+        let rc = request(ctx)?;
+        let rows = rc
+            .directory
+            .phone_numbers_of_customer(rc.scope.partner_id, self.0.id, store_page(req))
+            .await?;
+        Ok(connection(req, rows.into_iter().map(PhoneNumber).collect()))
+    }
+    /// The same search as the top-level one, inside this organisation only (S14).
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        first: Option<i32>,
+        after: Option<String>,
+        kinds: Option<Vec<SearchKind>>,
+    ) -> ApiResult<SearchConnection> {
+        search(ctx, &query, first, after.as_deref(), kinds, Some(self.0.id)).await
+    }
+}

@@ -1,0 +1,45 @@
+//! The GraphQL types, one module per area of the help desk.
+//!
+//! Each type wraps a domain value (`Customer(model::Customer)`) and resolves
+//! its relations through the request's dataloaders. Database rows never
+//! reach this crate.
+
+mod customer;
+mod device;
+mod enums;
+mod order;
+mod page;
+mod phone_number;
+mod search;
+mod user;
+
+use async_graphql::{ID, Interface, Union};
+
+pub use customer::Customer;
+pub use device::Device;
+pub use enums::*;
+pub use order::Order;
+pub use phone_number::PhoneNumber;
+pub use search::{SearchConnection, search};
+pub use user::User;
+
+/// Anything with a global ID that `node(id:)` can fetch again.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "An opaque global ID."))]
+pub enum Node {
+    Customer(Customer),
+    User(User),
+    Device(Device),
+    PhoneNumber(PhoneNumber),
+    Order(Order),
+}
+
+/// One thing a search found.
+#[derive(Union)]
+pub enum SearchResult {
+    Customer(Customer),
+    User(User),
+    Device(Device),
+    PhoneNumber(PhoneNumber),
+    Order(Order),
+}

@@ -1,0 +1,135 @@
+//! The search box (S1–S14): one text in, ranked results of every kind out.
+
+use async_graphql::connection::PageInfo;
+use async_graphql::{Context, Object, SimpleObject};
+use helpdesk_domain::ports::SearchFilter;
+use helpdesk_domain::search::{self as rules, HitTarget, SearchHit};
+use helpdesk_domain::{CustomerId, Error as DomainError};
+
+use super::{
+    Customer, Device, InputKind, MatchedField, Order, PhoneNumber, SearchKind, SearchResult, User,
+};
+use crate::error::{ApiError, ApiResult};
+use crate::ids::{PageRequest, cursor};
+use crate::loaders::{self, request};
+
+/// One way the gateway read the search text.
+#[derive(SimpleObject)]
+pub struct InterpretedAs {
+    kind: InputKind,
+    /// The canonical value searched for: `2C549188C9E3`, `+12124567890`.
+    value: String,
+}
+
+/// A page of search results.
+#[derive(SimpleObject)]
+pub struct SearchConnection {
+    edges: Vec<SearchEdge>,
+    page_info: PageInfo,
+    /// How the text was read; each reading was searched.
+    interpreted_as: Vec<InterpretedAs>,
+}
+
+/// One result, with what matched and how well.
+pub struct SearchEdge {
+    hit: SearchHit,
+    cursor: String,
+}
+
+#[Object]
+impl SearchEdge {
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+    /// Which attribute of the result matched the text.
+    async fn matched_field(&self) -> MatchedField {
+        self.hit.matched_field.into()
+    }
+    /// 1.0 for an exact match, 0.75 for a prefix, 0.5 for a word.
+    async fn score(&self) -> f64 {
+        self.hit.rank.score()
+    }
+    async fn node(&self, ctx: &Context<'_>) -> ApiResult<SearchResult> {
+        let gone = || ApiError::Domain(DomainError::NotFound("search result"));
+        Ok(match self.hit.target {
+            HitTarget::Customer(id) => {
+                SearchResult::Customer(Customer(loaders::one(ctx, id).await?.ok_or_else(gone)?))
+            }
+            HitTarget::User(id) => {
+                SearchResult::User(User(loaders::one(ctx, id).await?.ok_or_else(gone)?))
+            }
+            HitTarget::Device(id) => {
+                SearchResult::Device(Device(loaders::one(ctx, id).await?.ok_or_else(gone)?))
+            }
+            HitTarget::PhoneNumber(id) => SearchResult::PhoneNumber(PhoneNumber(
+                loaders::one(ctx, id).await?.ok_or_else(gone)?,
+            )),
+            HitTarget::Order(id) => {
+                SearchResult::Order(Order(loaders::one(ctx, id).await?.ok_or_else(gone)?))
+            }
+        })
+    }
+}
+
+/// Runs a search for the request's agent, optionally inside one customer.
+pub async fn search(
+    ctx: &Context<'_>,
+    query: &str,
+    first: Option<i32>,
+    after: Option<&str>,
+    kinds: Option<Vec<SearchKind>>,
+    customer: Option<CustomerId>,
+) -> ApiResult<SearchConnection> {
+    let rc = request(ctx)?;
+    let page = PageRequest::parse(first, after)?;
+    let input = rules::recognise(query)?;
+    let kinds: Vec<rules::SearchKind> = match kinds {
+        None => rules::SearchKind::ALL.to_vec(),
+        Some(k) if k.is_empty() => {
+            return Err(ApiError::bad_input(
+                "kinds must name at least one kind, or be left out",
+            ));
+        }
+        Some(k) => k.into_iter().map(Into::into).collect(),
+    };
+    let filter = SearchFilter {
+        kinds,
+        customer,
+        limit: page.offset + page.first + 1,
+    };
+    let hits = rules::rank_hits(
+        rc.directory
+            .search(rc.scope.partner_id, &input, &filter)
+            .await?,
+    );
+    let has_next = hits.len() as u64 > page.offset + page.first;
+    let edges = hits
+        .into_iter()
+        .enumerate()
+        .skip(page.offset as usize)
+        .take(page.first as usize)
+        .map(|(i, hit)| SearchEdge {
+            hit,
+            cursor: cursor(i as u64),
+        })
+        .collect::<Vec<_>>();
+    let page_info = PageInfo {
+        has_previous_page: page.offset > 0,
+        has_next_page: has_next,
+        start_cursor: edges.first().map(|e| e.cursor.clone()),
+        end_cursor: edges.last().map(|e| e.cursor.clone()),
+    };
+    let interpreted_as = input
+        .readings()
+        .iter()
+        .map(|r| InterpretedAs {
+            kind: r.kind().into(),
+            value: r.value(),
+        })
+        .collect();
+    Ok(SearchConnection {
+        edges,
+        page_info,
+        interpreted_as,
+    })
+}

@@ -1,0 +1,189 @@
+//! Configuration: one struct per command, read once from CLI flags with
+//! environment variables as fallbacks (`helpdesk serve --help` lists them).
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use helpdesk_graphql::Limits;
+use helpdesk_store::StoreOptions;
+use helpdesk_store::seed::Scale;
+
+/// A secret anyone can read in this file: only ever used with `--demo`.
+pub const DEMO_JWT_SECRET: &str = "helpdesk-demo-secret-not-for-production";
+
+/// The help desk gateway.
+#[derive(Debug, Parser)]
+#[command(
+    name = "helpdesk",
+    version,
+    about = "GraphQL gateway for a partner's help desk"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the GraphQL API and GraphiQL.
+    Serve(ServeConfig),
+    /// Fill an empty database with deterministic demo data.
+    Seed(SeedConfig),
+    /// Mint a bearer token for an agent.
+    Token(TokenConfig),
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseConfig {
+    /// `sqlite://FILE?mode=rwc` (embedded default) or `postgres://USER@HOST/DB`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://helpdesk.db?mode=rwc"
+    )]
+    pub database_url: String,
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
+    pub database_max_connections: u32,
+    /// How long a request waits for a database connection, in milliseconds.
+    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT_MS", default_value_t = 5_000)]
+    pub database_acquire_timeout_ms: u64,
+}
+
+impl DatabaseConfig {
+    /// The store's connection options.
+    pub fn store_options(&self) -> StoreOptions {
+        StoreOptions {
+            url: self.database_url.clone(),
+            max_connections: self.database_max_connections,
+            acquire_timeout: Duration::from_millis(self.database_acquire_timeout_ms),
+        }
+    }
+}
+
+/// How to sign tokens.
+#[derive(Debug, Clone, Args)]
+pub struct SecretConfig {
+    /// The HS256 secret that signs agent tokens (at least 16 bytes). Required
+    /// unless `--demo`, which uses a published demo secret.
+    #[arg(long, env = "HELPDESK_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Run with demo data and the demo secret: never in production.
+    #[arg(long, env = "HELPDESK_DEMO")]
+    pub demo: bool,
+}
+
+impl SecretConfig {
+    /// The secret to sign with, or why there is none.
+    pub fn secret(&self) -> Result<String, String> {
+        match (&self.jwt_secret, self.demo) {
+            (Some(s), _) if s.len() >= 16 => Ok(s.clone()),
+            (Some(_), _) => Err("HELPDESK_JWT_SECRET must be at least 16 bytes long".into()),
+            (None, true) => Ok(DEMO_JWT_SECRET.into()),
+            (None, false) => {
+                Err("set HELPDESK_JWT_SECRET (or --jwt-secret), or run with --demo".into())
+            }
+        }
+    }
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// `helpdesk serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+    #[command(flatten)]
+    pub secret: SecretConfig,
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "HELPDESK_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Log format.
+    #[arg(long, env = "HELPDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "HELPDESK_MAX_BODY_BYTES", default_value_t = Limits::default().body_bytes)]
+    pub max_body_bytes: usize,
+    /// Most operations in one batched request.
+    #[arg(long, env = "HELPDESK_MAX_BATCH", default_value_t = Limits::default().batch)]
+    pub max_batch: usize,
+    /// Most aliases in one operation.
+    #[arg(long, env = "HELPDESK_MAX_ALIASES", default_value_t = Limits::default().aliases)]
+    pub max_aliases: usize,
+    /// Deepest query accepted.
+    #[arg(long, env = "HELPDESK_MAX_DEPTH", default_value_t = Limits::default().depth)]
+    pub max_depth: usize,
+    /// Most complex query accepted (number of fields, nested ones included).
+    #[arg(long, env = "HELPDESK_MAX_COMPLEXITY", default_value_t = Limits::default().complexity)]
+    pub max_complexity: usize,
+    /// How long in-flight requests may take to finish on shutdown, in seconds.
+    #[arg(long, env = "HELPDESK_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
+    pub shutdown_grace_secs: u64,
+}
+
+impl ServeConfig {
+    /// The request limits.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            body_bytes: self.max_body_bytes,
+            batch: self.max_batch,
+            aliases: self.max_aliases,
+            depth: self.max_depth,
+            complexity: self.max_complexity,
+        }
+    }
+
+    /// The defaults for `database_url`, with a random free port: what tests start.
+    pub fn for_tests(database_url: &str, secret: &str) -> Self {
+        let cli = Cli::parse_from([
+            "helpdesk",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            database_url,
+            "--jwt-secret",
+            secret,
+        ]);
+        match cli.command {
+            Command::Serve(c) => c,
+            _ => unreachable!("parsed a serve command"),
+        }
+    }
+}
+
+/// `helpdesk seed`.
+#[derive(Debug, Clone, Args)]
+pub struct SeedConfig {
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+    /// demo (a few dozen customers), small (500) or large (20,000 customers, 1,000,000 users).
+    #[arg(long, env = "HELPDESK_SEED_SCALE", default_value = "demo")]
+    pub scale: Scale,
+}
+
+/// `helpdesk token`.
+#[derive(Debug, Clone, Args)]
+pub struct TokenConfig {
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+    #[command(flatten)]
+    pub secret: SecretConfig,
+    /// The agent's email address.
+    #[arg(long)]
+    pub agent: String,
+    /// How long the token is valid, in hours.
+    #[arg(long, default_value_t = 12)]
+    pub hours: u64,
+}

@@ -1,0 +1,260 @@
+//! The `helpdesk` program: configuration, start-up, seeding, tokens and shutdown.
+//!
+//! `main.rs` only parses the command line and calls [`run`]. Everything
+//! else is a library so that tests start the very same server, on
+//! `127.0.0.1:0`, with [`start`].
+//!
+//! # Layout
+//!
+//! - [`config`]: the CLI and its environment fallbacks, one struct per command.
+//! - [`start`]: connect, migrate, seed (demo), bind, serve; returns a [`Running`] server.
+//! - [`mint_token`]: what `helpdesk token` does.
+
+pub mod config;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use helpdesk_domain::Email;
+use helpdesk_domain::ports::AgentDirectory;
+use helpdesk_graphql::{AppState, TokenIssuer};
+use helpdesk_store::seed::{self, Scale, fixtures};
+use helpdesk_store::{Store, StoreError};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use config::{Cli, Command, LogFormat, ServeConfig};
+
+/// The one error enum of the server crate.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("network: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Api(#[from] helpdesk_graphql::ApiError),
+}
+
+/// A server that is serving. Dropping it does not stop it; call [`Running::stop`].
+pub struct Running {
+    /// The address it listens on (the real port when started on port 0).
+    pub addr: SocketAddr,
+    /// Its store, for tests that count statements or seed data.
+    pub store: Store,
+    /// The token GraphiQL opens with in demo mode.
+    pub demo_token: Option<String>,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<Result<(), std::io::Error>>,
+}
+
+impl Running {
+    /// The GraphQL endpoint.
+    pub fn graphql_url(&self) -> String {
+        format!("http://{}/graphql", self.addr)
+    }
+
+    /// Stops accepting connections and waits for in-flight requests.
+    pub async fn stop(self) -> Result<(), ServerError> {
+        let _ = self.shutdown.send(());
+        match self.task.await {
+            Ok(r) => Ok(r?),
+            Err(e) => Err(ServerError::Config(format!("server task failed: {e}"))),
+        }
+    }
+
+    /// Waits until the server stops by itself (it never does unless stopped).
+    pub async fn wait(self) -> Result<(), ServerError> {
+        match self.task.await {
+            Ok(r) => Ok(r?),
+            Err(e) => Err(ServerError::Config(format!("server task failed: {e}"))),
+        }
+    }
+}
+
+/// Opens the database and applies pending migrations.
+pub async fn open_store(database: &config::DatabaseConfig) -> Result<Store, ServerError> {
+    let store = Store::connect(&database.store_options()).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// A token for the agent with this email address.
+pub async fn mint_token(
+    store: &Store,
+    secret: &str,
+    agent_email: &str,
+    ttl: Duration,
+) -> Result<String, ServerError> {
+    let email = Email::parse(agent_email).map_err(|e| ServerError::Config(e.to_string()))?;
+    let agent = store
+        .agent_by_email(&email)
+        .await
+        .map_err(|e| ServerError::Config(e.to_string()))?
+        .ok_or_else(|| ServerError::Config(format!("no agent has the address {email}")))?;
+    Ok(TokenIssuer::new(secret.as_bytes()).mint(agent.id, ttl)?)
+}
+
+/// Starts serving: connects, migrates, seeds demo data when asked and the
+/// database is empty, binds `config.listen` and serves until stopped.
+pub async fn start(config: &ServeConfig) -> Result<Running, ServerError> {
+    let secret = config.secret.secret().map_err(ServerError::Config)?;
+    let store = open_store(&config.database).await?;
+    let demo_token = if config.secret.demo {
+        if store.is_empty().await? {
+            let report = seed::seed(&store, Scale::Demo).await?;
+            tracing::info!(
+                customers = report.customers,
+                users = report.users,
+                "seeded demo data"
+            );
+        }
+        Some(
+            mint_token(
+                &store,
+                &secret,
+                fixtures::HELP_DESK_AGENT,
+                Duration::from_secs(30 * 24 * 3600),
+            )
+            .await?,
+        )
+    } else {
+        None
+    };
+    let limits = config.limits();
+    let state = AppState {
+        schema: helpdesk_graphql::schema(&limits),
+        directory: Arc::new(store.clone()),
+        issuer: TokenIssuer::new(secret.as_bytes()),
+        limits,
+        graphiql_token: demo_token.clone(),
+    };
+    let app = helpdesk_graphql::router(state);
+    let listener = TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let grace = Duration::from_secs(config.shutdown_grace_secs);
+    let stopping = Arc::new(tokio::sync::Notify::new());
+    let stopping_tx = stopping.clone();
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            tokio::select! {
+                _ = rx => {}
+                _ = shutdown_signal() => {}
+            }
+            stopping_tx.notify_one();
+        });
+        // Once shutdown starts, in-flight requests get `grace` to finish.
+        let deadline = async {
+            stopping.notified().await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            r = serve => r,
+            _ = deadline => {
+                tracing::warn!("shutdown grace period over: dropping unfinished requests");
+                Ok(())
+            }
+        }
+    });
+    Ok(Running {
+        addr,
+        store,
+        demo_token,
+        shutdown: tx,
+        task,
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+/// Runs one command of the CLI.
+pub async fn run(cli: Cli) -> Result<(), ServerError> {
+    match cli.command {
+        Command::Schema => {
+            print!("{}", helpdesk_graphql::sdl());
+            Ok(())
+        }
+        Command::Seed(c) => {
+            init_tracing(LogFormat::Text);
+            let store = open_store(&c.database).await?;
+            let report = seed::seed(&store, c.scale).await?;
+            println!(
+                "seeded {} customers, {} users, {} devices, {} phone numbers, {} orders in {:.1?}",
+                report.customers,
+                report.users,
+                report.devices,
+                report.phone_numbers,
+                report.orders,
+                report.elapsed
+            );
+            Ok(())
+        }
+        Command::Token(c) => {
+            let secret = c.secret.secret().map_err(ServerError::Config)?;
+            let store = open_store(&c.database).await?;
+            println!(
+                "{}",
+                mint_token(
+                    &store,
+                    &secret,
+                    &c.agent,
+                    Duration::from_secs(c.hours * 3600)
+                )
+                .await?
+            );
+            Ok(())
+        }
+        Command::Serve(c) => {
+            init_tracing(c.log_format);
+            let running = start(&c).await?;
+            println!(
+                "help desk gateway on {} ({} database)",
+                running.addr,
+                running.store.backend_name()
+            );
+            println!("GraphiQL: http://{}/graphql", running.addr);
+            if let Some(token) = &running.demo_token {
+                println!(
+                    "demo agent {}: Authorization: Bearer {token}",
+                    fixtures::HELP_DESK_AGENT
+                );
+            }
+            running.wait().await
+        }
+    }
+}
