@@ -47,34 +47,20 @@ impl Cols {
         c
     }
     fn boolean(&self, name: &'static str) -> ColumnDef {
-        ColumnDef::new(name)
-            .boolean()
-            .not_null()
-            .default(false)
-            .take()
+        ColumnDef::new(name).boolean().not_null().default(false).take()
     }
     fn int(&self, name: &'static str) -> ColumnDef {
         ColumnDef::new(name).integer().not_null().take()
     }
     fn time(&self, name: &'static str) -> ColumnDef {
-        ColumnDef::new(name)
-            .timestamp_with_time_zone()
-            .not_null()
-            .take()
+        ColumnDef::new(name).timestamp_with_time_zone().not_null().take()
     }
     fn time_null(&self, name: &'static str) -> ColumnDef {
-        ColumnDef::new(name)
-            .timestamp_with_time_zone()
-            .null()
-            .take()
+        ColumnDef::new(name).timestamp_with_time_zone().null().take()
     }
 }
 
-async fn table(
-    m: &SchemaManager<'_>,
-    name: &'static str,
-    cols: Vec<ColumnDef>,
-) -> Result<(), DbErr> {
+async fn table(m: &SchemaManager<'_>, name: &'static str, cols: Vec<ColumnDef>) -> Result<(), DbErr> {
     let mut t = Table::create().table(name).if_not_exists().take();
     for mut c in cols {
         t.col(&mut c);
@@ -82,18 +68,9 @@ async fn table(
     m.create_table(t).await
 }
 
-async fn index(
-    m: &SchemaManager<'_>,
-    table: &'static str,
-    cols: &[&'static str],
-    unique: bool,
-) -> Result<(), DbErr> {
+async fn index(m: &SchemaManager<'_>, table: &'static str, cols: &[&'static str], unique: bool) -> Result<(), DbErr> {
     let name = format!("ix_{}_{}", table, cols.join("_"));
-    let mut i = Index::create()
-        .name(name)
-        .table(table)
-        .if_not_exists()
-        .take();
+    let mut i = Index::create().name(name).table(table).if_not_exists().take();
     for c in cols {
         i.col(*c);
     }
@@ -127,36 +104,14 @@ const TABLES: &[&str] = &[
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let c = Cols {
-            backend: m.get_database_backend(),
-        };
+        let c = Cols { backend: m.get_database_backend() };
 
-        table(
-            m,
-            "partners",
-            vec![c.id(), c.text("name"), c.time("created_at")],
-        )
-        .await?;
-        table(
-            m,
-            "agents",
-            vec![
-                c.id(),
-                c.uuid("partner_id"),
-                c.key("email"),
-                c.text("name"),
-                c.time("created_at"),
-            ],
-        )
-        .await?;
+        table(m, "partners", vec![c.id(), c.text("name"), c.time("created_at")]).await?;
+        table(m, "agents", vec![c.id(), c.uuid("partner_id"), c.key("email"), c.text("name"), c.time("created_at")])
+            .await?;
         index(m, "agents", &["email"], true).await?;
         index(m, "agents", &["partner_id"], false).await?;
-        table(
-            m,
-            "agent_roles",
-            vec![c.uuid("agent_id"), c.uuid("partner_id"), c.text("role")],
-        )
-        .await?;
+        table(m, "agent_roles", vec![c.uuid("agent_id"), c.uuid("partner_id"), c.text("role")]).await?;
         index(m, "agent_roles", &["agent_id", "role"], true).await?;
 
         // A customer organisation, with a folded copy of its name for search.
@@ -183,29 +138,13 @@ impl MigrationTrait for Migration {
         table(
             m,
             "customer_domains",
-            vec![
-                c.id(),
-                c.uuid("partner_id"),
-                c.uuid("customer_id"),
-                c.key("domain"),
-                c.boolean("verified"),
-            ],
+            vec![c.id(), c.uuid("partner_id"), c.uuid("customer_id"), c.key("domain"), c.boolean("verified")],
         )
         .await?;
         index(m, "customer_domains", &["partner_id", "domain"], false).await?;
         index(m, "customer_domains", &["customer_id"], false).await?;
 
-        table(
-            m,
-            "meeting_sites",
-            vec![
-                c.id(),
-                c.uuid("partner_id"),
-                c.uuid("customer_id"),
-                c.key("host"),
-            ],
-        )
-        .await?;
+        table(m, "meeting_sites", vec![c.id(), c.uuid("partner_id"), c.uuid("customer_id"), c.key("host")]).await?;
         index(m, "meeting_sites", &["partner_id", "host"], false).await?;
         index(m, "meeting_sites", &["customer_id"], false).await?;
 
@@ -224,13 +163,7 @@ impl MigrationTrait for Migration {
             ],
         )
         .await?;
-        index(
-            m,
-            "subscriptions",
-            &["partner_id", "web_order_number"],
-            false,
-        )
-        .await?;
+        index(m, "subscriptions", &["partner_id", "web_order_number"], false).await?;
         index(m, "subscriptions", &["customer_id"], false).await?;
 
         table(
@@ -278,29 +211,14 @@ impl MigrationTrait for Migration {
         table(
             m,
             "user_admin_roles",
-            vec![
-                c.uuid("user_id"),
-                c.uuid("partner_id"),
-                c.uuid("customer_id"),
-                c.text("role"),
-            ],
+            vec![c.uuid("user_id"), c.uuid("partner_id"), c.uuid("customer_id"), c.text("role")],
         )
         .await?;
         index(m, "user_admin_roles", &["user_id"], false).await?;
         index(m, "user_admin_roles", &["customer_id"], false).await?;
-        table(
-            m,
-            "user_licenses",
-            vec![c.uuid("user_id"), c.uuid("partner_id"), c.text("offer")],
-        )
-        .await?;
+        table(m, "user_licenses", vec![c.uuid("user_id"), c.uuid("partner_id"), c.text("offer")]).await?;
         index(m, "user_licenses", &["user_id"], false).await?;
-        table(
-            m,
-            "user_features",
-            vec![c.uuid("user_id"), c.uuid("partner_id"), c.text("feature")],
-        )
-        .await?;
+        table(m, "user_features", vec![c.uuid("user_id"), c.uuid("partner_id"), c.text("feature")]).await?;
         index(m, "user_features", &["user_id"], false).await?;
 
         table(
@@ -367,17 +285,8 @@ impl MigrationTrait for Migration {
         .await?;
         index(m, "email_events", &["partner_id", "address", "at"], false).await?;
 
-        table(
-            m,
-            "email_suppressions",
-            vec![
-                c.uuid("partner_id"),
-                c.key("address"),
-                c.text("reason"),
-                c.time("since"),
-            ],
-        )
-        .await?;
+        table(m, "email_suppressions", vec![c.uuid("partner_id"), c.key("address"), c.text("reason"), c.time("since")])
+            .await?;
         index(m, "email_suppressions", &["partner_id", "address"], true).await?;
 
         // A customer's authorisation for its partner to look at it as a read-only admin.
@@ -419,8 +328,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in TABLES {
-            m.drop_table(Table::drop().table(*t).if_exists().take())
-                .await?;
+            m.drop_table(Table::drop().table(*t).if_exists().take()).await?;
         }
         Ok(())
     }

@@ -1,1 +1,231 @@
+//! Shared helpers of the end-to-end tests: start the real gateway on
+//! `127.0.0.1:0` over its own fresh database, and talk to it over HTTP
+//! the way the help desk console does.
+//!
+//! Every test runs on SQLite and, when `TEST_DATABASE_URL` names a
+//! PostgreSQL server, on PostgreSQL too, each in a database of its own so
+//! tests run in parallel.
 
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+
+use std::time::Duration;
+
+use helpdesk_server::Running;
+use helpdesk_server::config::ServeConfig;
+use helpdesk_store::seed::{self, Scale};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+
+pub use helpdesk_store::seed::fixtures;
+
+/// The secret test servers sign tokens with.
+pub const SECRET: &str = "end-to-end-test-secret-0123456789";
+
+/// A database backend under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server to test against, if any (`.ci/run` always sets it).
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL").ok().filter(|s| !s.is_empty())
+}
+
+/// A running gateway with its own database, seeded with demo data.
+pub struct TestApp {
+    pub server: Option<Running>,
+    pub backend: Backend,
+    client: reqwest::Client,
+    url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Dir(std::path::PathBuf),
+    Database { admin_url: String, name: String },
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Dir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Database { admin_url, name } => {
+                // Drop needs its own runtime: the test's is shutting down.
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    rt.block_on(async {
+                        if let Ok(db) = Database::connect(&admin_url).await {
+                            let _ =
+                                db.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// Starts a gateway on `backend` with the demo data set.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, Scale::Demo).await
+}
+
+/// Starts a gateway on `backend` with the data set of `scale`.
+pub async fn spawn_app_with(backend: Backend, scale: Scale) -> TestApp {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let (url, cleanup) = match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("helpdesk-test-{id}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            (format!("sqlite://{}?mode=rwc", dir.join("helpdesk.db").display()), Cleanup::Dir(dir))
+        }
+        Backend::Postgres => {
+            let admin_url = postgres_url().expect("TEST_DATABASE_URL is set for PostgreSQL tests");
+            let name = format!("helpdesk_test_{id}");
+            let admin = Database::connect(&admin_url).await.expect("PostgreSQL at TEST_DATABASE_URL is reachable");
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+            let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+            (format!("{base}/{name}"), Cleanup::Database { admin_url, name })
+        }
+    };
+    let config = ServeConfig::for_tests(&url, SECRET);
+    let store = helpdesk_server::open_store(&config.database).await.unwrap();
+    seed::seed(&store, scale).await.unwrap();
+    let server = helpdesk_server::start(&config).await.unwrap();
+    TestApp {
+        url: server.graphql_url(),
+        server: Some(server),
+        backend,
+        client: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap(),
+        cleanup,
+    }
+}
+
+/// Runs `$body` against a fresh app on SQLite, and on PostgreSQL when
+/// `TEST_DATABASE_URL` is set: `e2e!(name, |app| async move { … })`.
+#[macro_export]
+macro_rules! e2e {
+    ($(#[$doc:meta])* $name:ident, |$app:ident| $body:expr) => {
+        $(#[$doc])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                let $app = $crate::spawn_app($crate::Backend::Sqlite).await;
+                $body.await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                if $crate::postgres_url().is_none() {
+                    eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+                    return;
+                }
+                let $app = $crate::spawn_app($crate::Backend::Postgres).await;
+                $body.await
+            }
+        }
+    };
+}
+
+impl TestApp {
+    /// The server.
+    pub fn server(&self) -> &Running {
+        self.server.as_ref().unwrap()
+    }
+
+    /// The `/graphql` URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// A plain HTTP client, for requests the helpers don't cover.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// A token for the agent with this email address.
+    pub async fn token(&self, agent: &str) -> String {
+        helpdesk_server::mint_token(&self.server().store, SECRET, agent, Duration::from_secs(3600)).await.unwrap()
+    }
+
+    /// POSTs a GraphQL query as `agent` and returns the whole JSON response.
+    pub async fn query_as(&self, agent: &str, query: &str, variables: Value) -> Value {
+        let token = self.token(agent).await;
+        self.query_with_token(Some(&token), query, variables).await
+    }
+
+    /// POSTs a GraphQL query as the demo help desk agent.
+    pub async fn query(&self, query: &str, variables: Value) -> Value {
+        self.query_as(fixtures::HELP_DESK_AGENT, query, variables).await
+    }
+
+    /// POSTs a GraphQL query with this bearer token (or none).
+    pub async fn query_with_token(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut req = self.client.post(&self.url).json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap().json().await.unwrap()
+    }
+
+    /// Searches as the demo help desk agent; returns the `search` object.
+    pub async fn search(&self, text: &str) -> Value {
+        self.search_as(fixtures::HELP_DESK_AGENT, text).await
+    }
+
+    /// Searches as `agent`; returns the `search` object.
+    pub async fn search_as(&self, agent: &str, text: &str) -> Value {
+        let res = self.query_as(agent, SEARCH, json!({ "q": text })).await;
+        assert!(res["errors"].is_null(), "search {text:?} failed: {res}");
+        res["data"]["search"].clone()
+    }
+
+    /// How many SQL statements the server has run so far.
+    pub fn statements(&self) -> u64 {
+        self.server().store.statements_executed()
+    }
+}
+
+/// The search the console runs, with enough of each result to recognise it.
+pub const SEARCH: &str = r#"
+query Search($q: String!, $first: Int, $after: String, $kinds: [SearchKind!], $customerId: ID) {
+  search(query: $q, first: $first, after: $after, kinds: $kinds, customerId: $customerId) {
+    interpretedAs { kind value }
+    pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges {
+      cursor matchedField score
+      node {
+        __typename
+        ... on Customer { id name }
+        ... on User { id email displayName }
+        ... on Device { id macAddress sipAddress serialNumber thirdParty }
+        ... on PhoneNumber { id number kind customer { name } }
+        ... on Order { id webOrderNumber customer { name } }
+      }
+    }
+  }
+}"#;
+
+/// The typenames of a search's results, in order.
+pub fn typenames(search: &Value) -> Vec<String> {
+    edges(search).iter().map(|e| e["node"]["__typename"].as_str().unwrap_or_default().to_string()).collect()
+}
+
+/// The edges of a search.
+pub fn edges(search: &Value) -> Vec<Value> {
+    search["edges"].as_array().cloned().unwrap_or_default()
+}
+
+/// The `extensions.code` of the first error of a response.
+pub fn error_code(response: &Value) -> String {
+    response["errors"][0]["extensions"]["code"].as_str().unwrap_or("<no code>").to_string()
+}

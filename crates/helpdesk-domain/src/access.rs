@@ -55,13 +55,11 @@ impl Agent {
     /// The help desk policy: only agents with the Help Desk role get a scope.
     pub fn help_desk_scope(&self) -> Result<Scope> {
         if self.has(Role::HelpDesk) {
-            Ok(Scope {
-                partner_id: self.partner_id,
-                agent_id: self.id,
-            })
+            Ok(Scope { partner_id: self.partner_id, agent_id: self.id })
         } else {
             Err(Error::Forbidden(
-                "the help desk is for agents with the Help Desk role; ask a partner administrator to give it to you".into(),
+                "the help desk is for agents with the Help Desk role; ask a partner administrator to give it to you"
+                    .into(),
             ))
         }
     }
@@ -83,10 +81,7 @@ mod tests {
 
     #[test]
     fn an_agent_without_the_help_desk_role_is_refused() {
-        assert!(matches!(
-            agent(vec![Role::PartnerAdmin]).help_desk_scope(),
-            Err(Error::Forbidden(_))
-        ));
+        assert!(matches!(agent(vec![Role::PartnerAdmin]).help_desk_scope(), Err(Error::Forbidden(_))));
     }
 
     #[test]

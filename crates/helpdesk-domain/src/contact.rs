@@ -24,18 +24,12 @@ impl Email {
         if local.is_empty()
             || local.len() > 64
             || local.contains('@')
-            || local
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+            || local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
         {
             return Err(bad());
         }
         let domain = Domain::parse(domain).map_err(|_| bad())?;
-        Ok(Email(format!(
-            "{}@{}",
-            local.to_lowercase(),
-            domain.as_str()
-        )))
+        Ok(Email(format!("{}@{}", local.to_lowercase(), domain.as_str())))
     }
 
     /// The canonical (lower-cased) address.
@@ -84,9 +78,7 @@ impl PhoneNumber {
     pub fn parse(raw: &str) -> Result<Self> {
         let s = raw.trim();
         let rest = s.strip_prefix('+').ok_or_else(|| {
-            Error::invalid(
-                "a phone number starts with + and its country code, for example +1-212-456-7890",
-            )
+            Error::invalid("a phone number starts with + and its country code, for example +1-212-456-7890")
         })?;
         let mut digits = String::with_capacity(rest.len());
         for c in rest.chars() {
@@ -142,18 +134,11 @@ impl SipAddress {
         };
         let bad = || Error::invalid("a SIP address looks like sip:name@example.com");
         let (user, host) = body.split_once('@').ok_or_else(bad)?;
-        if user.is_empty()
-            || user.contains('@')
-            || user.chars().any(|c| c.is_whitespace() || c.is_control())
-        {
+        if user.is_empty() || user.contains('@') || user.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad());
         }
         let host = Domain::parse(host).map_err(|_| bad())?;
-        Ok(SipAddress(format!(
-            "{}@{}",
-            user.to_lowercase(),
-            host.as_str()
-        )))
+        Ok(SipAddress(format!("{}@{}", user.to_lowercase(), host.as_str())))
     }
 
     /// The canonical value without the `sip:` scheme.
@@ -187,53 +172,26 @@ mod tests {
 
     #[test]
     fn an_email_without_at_or_domain_is_rejected() {
-        for bad in [
-            "jane",
-            "jane@",
-            "@acme.com",
-            "jane@acme",
-            "ja ne@acme.com",
-            "a@b@c.com",
-        ] {
+        for bad in ["jane", "jane@", "@acme.com", "jane@acme", "ja ne@acme.com", "a@b@c.com"] {
             assert!(Email::parse(bad).is_err(), "{bad} should be rejected");
         }
     }
 
     #[test]
     fn an_email_is_masked_for_display() {
-        assert_eq!(
-            Email::parse("jane@acme.com").unwrap().masked(),
-            "j•••@acme.com"
-        );
+        assert_eq!(Email::parse("jane@acme.com").unwrap().masked(), "j•••@acme.com");
     }
 
     #[test]
     fn the_three_ways_people_write_a_number_are_one_number() {
-        for raw in [
-            "+1-212-456-7890",
-            "+1 (212) 456 7890",
-            "+1.212.456.7890",
-            "+12124567890",
-            " +1 212 456 7890 ",
-        ] {
-            assert_eq!(
-                PhoneNumber::parse(raw).unwrap().as_str(),
-                "+12124567890",
-                "{raw}"
-            );
+        for raw in ["+1-212-456-7890", "+1 (212) 456 7890", "+1.212.456.7890", "+12124567890", " +1 212 456 7890 "] {
+            assert_eq!(PhoneNumber::parse(raw).unwrap().as_str(), "+12124567890", "{raw}");
         }
     }
 
     #[test]
     fn a_number_without_country_code_or_too_short_is_rejected() {
-        for bad in [
-            "2124567890",
-            "+1-212",
-            "+1234567890123456",
-            "+0212456789",
-            "+1 212 ABC 7890",
-            "+",
-        ] {
+        for bad in ["2124567890", "+1-212", "+1234567890123456", "+0212456789", "+1 212 ABC 7890", "+"] {
             assert!(PhoneNumber::parse(bad).is_err(), "{bad} should be rejected");
         }
     }

@@ -21,10 +21,10 @@ pub enum Error {
     #[error("{0}")]
     Forbidden(String),
     /// A dependency (the database) is not answering; try again later.
-    #[error("the service is temporarily unavailable")]
+    #[error("the service is temporarily unavailable: {0}")]
     Unavailable(String),
     /// A bug or an unexpected failure. The detail is for the logs only.
-    #[error("internal error")]
+    #[error("internal error: {0}")]
     Internal(String),
 }
 

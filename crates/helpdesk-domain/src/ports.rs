@@ -16,8 +16,8 @@ use crate::contact::{Email, PhoneNumber};
 use crate::error::Result;
 use crate::ids::{AgentId, CustomerId, DeviceId, PartnerId, PhoneNumberId, SubscriptionId, UserId};
 use crate::model::{
-    Customer, CustomerDomain, CustomerMeetingSite, Device, EmailEvent, License, Order,
-    PhoneNumberRecord, User, UserAdminRole, UserFeature, UserLicense,
+    Customer, CustomerDomain, CustomerMeetingSite, Device, EmailEvent, License, Order, PhoneNumberRecord, User,
+    UserAdminRole, UserFeature, UserLicense,
 };
 use crate::search::{SearchHit, SearchInput, SearchKind};
 use crate::web::WebOrderNumber;
@@ -55,21 +55,12 @@ pub trait AgentDirectory: Send + Sync {
 #[async_trait]
 pub trait Directory: AgentDirectory {
     /// Runs the search for every reading of the input.
-    async fn search(
-        &self,
-        partner: PartnerId,
-        input: &SearchInput,
-        filter: &SearchFilter,
-    ) -> Result<Vec<SearchHit>>;
+    async fn search(&self, partner: PartnerId, input: &SearchInput, filter: &SearchFilter) -> Result<Vec<SearchHit>>;
 
     async fn customers(&self, partner: PartnerId, ids: &[CustomerId]) -> Result<Vec<Customer>>;
     async fn users(&self, partner: PartnerId, ids: &[UserId]) -> Result<Vec<User>>;
     async fn devices(&self, partner: PartnerId, ids: &[DeviceId]) -> Result<Vec<Device>>;
-    async fn phone_numbers(
-        &self,
-        partner: PartnerId,
-        ids: &[PhoneNumberId],
-    ) -> Result<Vec<PhoneNumberRecord>>;
+    async fn phone_numbers(&self, partner: PartnerId, ids: &[PhoneNumberId]) -> Result<Vec<PhoneNumberRecord>>;
     async fn orders(&self, partner: PartnerId, ids: &[SubscriptionId]) -> Result<Vec<Order>>;
 
     async fn phone_number_by_number(
@@ -77,63 +68,24 @@ pub trait Directory: AgentDirectory {
         partner: PartnerId,
         number: &PhoneNumber,
     ) -> Result<Option<PhoneNumberRecord>>;
-    async fn order_by_number(
-        &self,
-        partner: PartnerId,
-        number: &WebOrderNumber,
-    ) -> Result<Option<Order>>;
+    async fn order_by_number(&self, partner: PartnerId, number: &WebOrderNumber) -> Result<Option<Order>>;
 
-    async fn domains_of(
-        &self,
-        partner: PartnerId,
-        customers: &[CustomerId],
-    ) -> Result<Vec<CustomerDomain>>;
-    async fn meeting_sites_of(
-        &self,
-        partner: PartnerId,
-        customers: &[CustomerId],
-    ) -> Result<Vec<CustomerMeetingSite>>;
+    async fn domains_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<CustomerDomain>>;
+    async fn meeting_sites_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<CustomerMeetingSite>>;
     async fn orders_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<Order>>;
-    async fn licenses_of(
-        &self,
-        partner: PartnerId,
-        orders: &[SubscriptionId],
-    ) -> Result<Vec<License>>;
+    async fn licenses_of(&self, partner: PartnerId, orders: &[SubscriptionId]) -> Result<Vec<License>>;
     /// The admin roles held in these customers' organisations (their admins).
-    async fn admins_of(
-        &self,
-        partner: PartnerId,
-        customers: &[CustomerId],
-    ) -> Result<Vec<UserAdminRole>>;
+    async fn admins_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<UserAdminRole>>;
 
-    async fn admin_roles_of(
-        &self,
-        partner: PartnerId,
-        users: &[UserId],
-    ) -> Result<Vec<UserAdminRole>>;
-    async fn licenses_of_users(
-        &self,
-        partner: PartnerId,
-        users: &[UserId],
-    ) -> Result<Vec<UserLicense>>;
+    async fn admin_roles_of(&self, partner: PartnerId, users: &[UserId]) -> Result<Vec<UserAdminRole>>;
+    async fn licenses_of_users(&self, partner: PartnerId, users: &[UserId]) -> Result<Vec<UserLicense>>;
     async fn features_of(&self, partner: PartnerId, users: &[UserId]) -> Result<Vec<UserFeature>>;
     async fn devices_of_users(&self, partner: PartnerId, users: &[UserId]) -> Result<Vec<Device>>;
     /// The last email sent to each of these addresses (at most one per address).
-    async fn last_emails(&self, partner: PartnerId, addresses: &[Email])
-    -> Result<Vec<EmailEvent>>;
+    async fn last_emails(&self, partner: PartnerId, addresses: &[Email]) -> Result<Vec<EmailEvent>>;
 
-    async fn users_of_customer(
-        &self,
-        partner: PartnerId,
-        customer: CustomerId,
-        page: Page,
-    ) -> Result<Vec<User>>;
-    async fn devices_of_customer(
-        &self,
-        partner: PartnerId,
-        customer: CustomerId,
-        page: Page,
-    ) -> Result<Vec<Device>>;
+    async fn users_of_customer(&self, partner: PartnerId, customer: CustomerId, page: Page) -> Result<Vec<User>>;
+    async fn devices_of_customer(&self, partner: PartnerId, customer: CustomerId, page: Page) -> Result<Vec<Device>>;
     async fn phone_numbers_of_customer(
         &self,
         partner: PartnerId,

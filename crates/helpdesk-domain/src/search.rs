@@ -124,30 +124,18 @@ impl NameQuery {
         if key == self.words {
             return Some(MatchRank::Exact);
         }
-        let aligned = self.words.len() <= key.len()
-            && self
-                .words
-                .iter()
-                .zip(&key)
-                .all(|(q, k)| k.starts_with(q.as_str()));
+        let aligned =
+            self.words.len() <= key.len() && self.words.iter().zip(&key).all(|(q, k)| k.starts_with(q.as_str()));
         if aligned {
             return Some(MatchRank::Prefix);
         }
         let mut rest = key.iter();
-        let in_order = self
-            .words
-            .iter()
-            .all(|q| rest.by_ref().any(|k| k.starts_with(q.as_str())));
+        let in_order = self.words.iter().all(|q| rest.by_ref().any(|k| k.starts_with(q.as_str())));
         in_order.then_some(MatchRank::Word)
     }
 
     /// The best match of a user: by "first last", by "last first", or by display name.
-    pub fn rank_user(
-        &self,
-        first: &str,
-        last: &str,
-        display: &str,
-    ) -> Option<(MatchedField, MatchRank)> {
+    pub fn rank_user(&self, first: &str, last: &str, display: &str) -> Option<(MatchedField, MatchRank)> {
         let by_name = [format!("{first} {last}"), format!("{last} {first}")]
             .iter()
             .filter_map(|n| self.rank(n))
@@ -214,13 +202,8 @@ pub enum SearchKind {
 
 impl SearchKind {
     /// Every kind.
-    pub const ALL: [SearchKind; 5] = [
-        SearchKind::Customer,
-        SearchKind::User,
-        SearchKind::Device,
-        SearchKind::PhoneNumber,
-        SearchKind::Order,
-    ];
+    pub const ALL: [SearchKind; 5] =
+        [SearchKind::Customer, SearchKind::User, SearchKind::Device, SearchKind::PhoneNumber, SearchKind::Order];
 }
 
 /// The text as the gateway read it: every reading, in the order they were found.
@@ -238,11 +221,7 @@ impl SearchInput {
 
 impl fmt::Display for SearchInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self
-            .readings
-            .iter()
-            .map(|r| format!("{:?}={}", r.kind(), r.value()))
-            .collect();
+        let parts: Vec<String> = self.readings.iter().map(|r| format!("{:?}={}", r.kind(), r.value())).collect();
         f.write_str(&parts.join(", "))
     }
 }
@@ -256,9 +235,7 @@ pub fn recognise(raw: &str) -> Result<SearchInput> {
         ));
     }
     if s.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::invalid(format!(
-            "a search is at most {MAX_QUERY_CHARS} characters"
-        )));
+        return Err(Error::invalid(format!("a search is at most {MAX_QUERY_CHARS} characters")));
     }
     let one = |r: Reading| Ok(SearchInput { readings: vec![r] });
 
@@ -278,20 +255,14 @@ pub fn recognise(raw: &str) -> Result<SearchInput> {
         let sip = SipAddress::parse(s)?;
         let domain = email.domain();
         return Ok(SearchInput {
-            readings: vec![
-                Reading::Email(email),
-                Reading::SipAddress(sip),
-                Reading::Domain(domain),
-            ],
+            readings: vec![Reading::Email(email), Reading::SipAddress(sip), Reading::Domain(domain)],
         });
     }
     let lower = s.to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") {
         let site = MeetingSite::parse(s)?;
         let domain = site.as_domain().clone();
-        return Ok(SearchInput {
-            readings: vec![Reading::MeetingSite(site), Reading::Domain(domain)],
-        });
+        return Ok(SearchInput { readings: vec![Reading::MeetingSite(site), Reading::Domain(domain)] });
     }
     if looks_like_a_mac(s) {
         let mac = MacAddress::parse(s)?;
@@ -303,23 +274,18 @@ pub fn recognise(raw: &str) -> Result<SearchInput> {
     }
     if s.chars().all(|c| c.is_ascii_digit()) {
         return WebOrderNumber::parse(s)
-            .map(|n| SearchInput {
-                readings: vec![Reading::WebOrderNumber(n)],
-            })
+            .map(|n| SearchInput { readings: vec![Reading::WebOrderNumber(n)] })
             .map_err(|_| Error::invalid(NUMBER_HINT));
     }
-    if s.chars().any(|c| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_digit() || " -.()".contains(c))
-    {
+    if s.chars().any(|c| c.is_ascii_digit()) && s.chars().all(|c| c.is_ascii_digit() || " -.()".contains(c)) {
         return Err(Error::invalid(NUMBER_HINT));
     }
-    if s.contains('.') && !s.contains(' ') {
-        if let Ok(site) = MeetingSite::parse(s) {
-            let domain = site.as_domain().clone();
-            return Ok(SearchInput {
-                readings: vec![Reading::Domain(domain), Reading::MeetingSite(site)],
-            });
-        }
+    if s.contains('.')
+        && !s.contains(' ')
+        && let Ok(site) = MeetingSite::parse(s)
+    {
+        let domain = site.as_domain().clone();
+        return Ok(SearchInput { readings: vec![Reading::Domain(domain), Reading::MeetingSite(site)] });
     }
     let mut readings = Vec::new();
     if let Ok(serial) = SerialNumber::parse(s) {
@@ -327,26 +293,19 @@ pub fn recognise(raw: &str) -> Result<SearchInput> {
     }
     let words = text::words(s);
     if words.is_empty() {
-        return Err(Error::invalid(
-            "type at least one letter or digit to search for",
-        ));
+        return Err(Error::invalid("type at least one letter or digit to search for"));
     }
-    readings.push(Reading::Name(NameQuery {
-        folded: words.join(" "),
-        words,
-    }));
+    readings.push(Reading::Name(NameQuery { folded: words.join(" "), words }));
     Ok(SearchInput { readings })
 }
 
-const NUMBER_HINT: &str = "type a phone number with + and its country code (+1-212-456-7890), or a web order number of 6 to 12 digits";
+const NUMBER_HINT: &str =
+    "type a phone number with + and its country code (+1-212-456-7890), or a web order number of 6 to 12 digits";
 
 /// Text made only of hex digits and MAC separators that can only be a MAC:
 /// 12 bare hex digits, or hex with `:`, or pairs/quads separated by `-` or `.`.
 fn looks_like_a_mac(s: &str) -> bool {
-    if !s
-        .chars()
-        .all(|c| c.is_ascii_hexdigit() || ":-.".contains(c))
-    {
+    if !s.chars().all(|c| c.is_ascii_hexdigit() || ":-.".contains(c)) {
         return false;
     }
     let digits = s.chars().filter(|c| c.is_ascii_hexdigit()).count();
@@ -427,38 +386,21 @@ mod tests {
     use proptest::prelude::*;
 
     fn kinds(raw: &str) -> Vec<InputKind> {
-        recognise(raw)
-            .unwrap()
-            .readings()
-            .iter()
-            .map(Reading::kind)
-            .collect()
+        recognise(raw).unwrap().readings().iter().map(Reading::kind).collect()
     }
 
     #[test]
     fn an_email_is_also_a_sip_address_and_a_domain_hint() {
-        assert_eq!(
-            kinds("Davis@NanPizza.cisco.com"),
-            vec![InputKind::Email, InputKind::SipAddress, InputKind::Domain]
-        );
+        assert_eq!(kinds("Davis@NanPizza.cisco.com"), vec![InputKind::Email, InputKind::SipAddress, InputKind::Domain]);
         let input = recognise("user@acme.com").unwrap();
         assert_eq!(input.readings()[2].value(), "acme.com");
     }
 
     #[test]
     fn a_mac_in_any_format_is_read_as_the_same_mac() {
-        for raw in [
-            "2C:54:91:88:C9:E3",
-            "2c-54-91-88-c9-e3",
-            "2C54.9188.C9E3",
-            "2c549188c9e3",
-        ] {
+        for raw in ["2C:54:91:88:C9:E3", "2c-54-91-88-c9-e3", "2C54.9188.C9E3", "2c549188c9e3"] {
             let input = recognise(raw).unwrap();
-            assert_eq!(
-                input.readings()[0],
-                Reading::MacAddress(MacAddress::parse("2C549188C9E3").unwrap()),
-                "{raw}"
-            );
+            assert_eq!(input.readings()[0], Reading::MacAddress(MacAddress::parse("2C549188C9E3").unwrap()), "{raw}");
         }
     }
 
@@ -471,47 +413,26 @@ mod tests {
     #[test]
     fn a_phone_number_in_every_accepted_format_reads_as_e164() {
         for raw in ["+1-212-456-7890", "+1 (212) 456 7890", "+1.212.456.7890"] {
-            assert_eq!(
-                recognise(raw).unwrap().readings()[0].value(),
-                "+12124567890"
-            );
+            assert_eq!(recognise(raw).unwrap().readings()[0].value(), "+12124567890");
         }
         assert!(recognise("+1-212").is_err());
-        assert!(
-            recognise("212-456-7890").is_err(),
-            "a number without country code is refused with a hint"
-        );
+        assert!(recognise("212-456-7890").is_err(), "a number without country code is refused with a hint");
     }
 
     #[test]
     fn sip_with_or_without_scheme() {
-        assert_eq!(
-            kinds("sip:davis@nanpizza.cisco.com"),
-            vec![InputKind::SipAddress]
-        );
+        assert_eq!(kinds("sip:davis@nanpizza.cisco.com"), vec![InputKind::SipAddress]);
         assert!(kinds("davis@nanpizza.cisco.com").contains(&InputKind::SipAddress));
     }
 
     #[test]
     fn uuid_domain_site_order_and_names() {
-        assert_eq!(
-            kinds("0b5e6a4e-5d5a-4f43-9a39-2f4d2b0c8a11"),
-            vec![InputKind::Id]
-        );
-        assert_eq!(
-            kinds("acme.com"),
-            vec![InputKind::Domain, InputKind::MeetingSite]
-        );
-        assert_eq!(
-            kinds("https://acme.webex.com/meet"),
-            vec![InputKind::MeetingSite, InputKind::Domain]
-        );
+        assert_eq!(kinds("0b5e6a4e-5d5a-4f43-9a39-2f4d2b0c8a11"), vec![InputKind::Id]);
+        assert_eq!(kinds("acme.com"), vec![InputKind::Domain, InputKind::MeetingSite]);
+        assert_eq!(kinds("https://acme.webex.com/meet"), vec![InputKind::MeetingSite, InputKind::Domain]);
         assert_eq!(kinds("81234567"), vec![InputKind::WebOrderNumber]);
         assert_eq!(kinds("Jane Doe"), vec![InputKind::Name]);
-        assert_eq!(
-            kinds("FCH2231A0BC"),
-            vec![InputKind::SerialNumber, InputKind::Name]
-        );
+        assert_eq!(kinds("FCH2231A0BC"), vec![InputKind::SerialNumber, InputKind::Name]);
     }
 
     #[test]
@@ -530,14 +451,8 @@ mod tests {
 
     #[test]
     fn names_rank_exact_then_prefix_then_word() {
-        assert_eq!(
-            name("nan pizza group").rank("Nan Pizza Group"),
-            Some(MatchRank::Exact)
-        );
-        assert_eq!(
-            name("nan piz").rank("Nan Pizza Group"),
-            Some(MatchRank::Prefix)
-        );
+        assert_eq!(name("nan pizza group").rank("Nan Pizza Group"), Some(MatchRank::Exact));
+        assert_eq!(name("nan piz").rank("Nan Pizza Group"), Some(MatchRank::Prefix));
         assert_eq!(name("pizza").rank("Nan Pizza Group"), Some(MatchRank::Word));
         assert_eq!(name("pasta").rank("Nan Pizza Group"), None);
         assert_eq!(name("ZOE").rank("Zoë Durand"), Some(MatchRank::Prefix));
@@ -546,10 +461,7 @@ mod tests {
     #[test]
     fn a_user_matches_first_last_last_first_or_display_name() {
         let q = name("smith jo");
-        assert_eq!(
-            q.rank_user("John", "Smith", "Johnny"),
-            Some((MatchedField::UserName, MatchRank::Prefix))
-        );
+        assert_eq!(q.rank_user("John", "Smith", "Johnny"), Some((MatchedField::UserName, MatchRank::Prefix)));
         assert_eq!(
             name("johnny").rank_user("John", "Smith", "Johnny"),
             Some((MatchedField::DisplayName, MatchRank::Exact))
@@ -558,12 +470,7 @@ mod tests {
 
     #[test]
     fn customers_come_before_their_users_on_ties() {
-        let hit = |target, rank| SearchHit {
-            target,
-            matched_field: MatchedField::Domain,
-            rank,
-            label: "x".into(),
-        };
+        let hit = |target, rank| SearchHit { target, matched_field: MatchedField::Domain, rank, label: "x".into() };
         let user = HitTarget::User(crate::UserId::new_random());
         let customer = HitTarget::Customer(crate::CustomerId::new_random());
         let ranked = rank_hits(vec![
@@ -572,10 +479,7 @@ mod tests {
             hit(customer, MatchRank::Exact),
         ]);
         assert_eq!(
-            ranked
-                .iter()
-                .map(|h| (h.target, h.rank))
-                .collect::<Vec<_>>(),
+            ranked.iter().map(|h| (h.target, h.rank)).collect::<Vec<_>>(),
             vec![(customer, MatchRank::Exact), (user, MatchRank::Exact)]
         );
     }

@@ -42,11 +42,7 @@ pub fn fold(s: &str) -> String {
 
 /// The folded words of `s`.
 pub fn words(s: &str) -> Vec<String> {
-    fold(s)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
+    fold(s).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
 #[cfg(test)]

@@ -48,10 +48,7 @@ fn unauthenticated(message: &str) -> ApiError {
 impl TokenIssuer {
     /// An issuer signing with `secret` (HS256).
     pub fn new(secret: &[u8]) -> Self {
-        TokenIssuer {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-        }
+        TokenIssuer { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret) }
     }
 
     /// A token naming `agent`, valid for `ttl`.
@@ -75,14 +72,12 @@ impl TokenIssuer {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.leeway = 0;
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(
-            |e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
-                    unauthenticated("your session token has expired; sign in again")
-                }
-                _ => unauthenticated("your session token is not valid; sign in again"),
-            },
-        )?;
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                unauthenticated("your session token has expired; sign in again")
+            }
+            _ => unauthenticated("your session token is not valid; sign in again"),
+        })?;
         Uuid::parse_str(&data.claims.sub)
             .map(AgentId)
             .map_err(|_| unauthenticated("your session token is not valid; sign in again"))
@@ -103,10 +98,7 @@ pub async fn authenticate(
     let token = header
         .to_str()
         .ok()
-        .and_then(|h| {
-            h.strip_prefix("Bearer ")
-                .or_else(|| h.strip_prefix("bearer "))
-        })
+        .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
         .ok_or_else(|| unauthenticated("the Authorization header must be: Bearer <token>"))?;
     let agent_id = issuer.verify(token.trim())?;
     let agent = agents
@@ -129,9 +121,7 @@ mod tests {
         assert_eq!(issuer.verify(&token).unwrap(), agent);
         assert!(TokenIssuer::new(b"secret-two").verify(&token).is_err());
         let an_hour_ago = chrono::Utc::now().timestamp() - 3600;
-        let expired = issuer
-            .mint_at(agent, an_hour_ago, Duration::from_secs(60))
-            .unwrap();
+        let expired = issuer.mint_at(agent, an_hour_ago, Duration::from_secs(60)).unwrap();
         assert!(issuer.verify(&expired).is_err());
     }
 }

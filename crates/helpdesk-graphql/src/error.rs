@@ -103,12 +103,8 @@ impl ApiError {
     /// failures whose detail is only for the logs.
     pub fn public_message(&self) -> String {
         match self.code() {
-            ErrorCode::Internal => {
-                "something went wrong on our side; quote the request ID to support".into()
-            }
-            ErrorCode::ServiceUnavailable => {
-                "the service is temporarily unavailable; try again in a moment".into()
-            }
+            ErrorCode::Internal => "something went wrong on our side; quote the request ID to support".into(),
+            ErrorCode::ServiceUnavailable => "the service is temporarily unavailable; try again in a moment".into(),
             _ => self.to_string(),
         }
     }
@@ -123,9 +119,7 @@ impl ApiError {
 }
 
 fn set_extensions(e: &mut ServerError, code: ErrorCode, request_id: &str) {
-    let ext = e
-        .extensions
-        .get_or_insert_with(ErrorExtensionValues::default);
+    let ext = e.extensions.get_or_insert_with(ErrorExtensionValues::default);
     ext.set("code", code.as_str());
     ext.set("requestId", request_id);
 }
@@ -134,16 +128,10 @@ fn set_extensions(e: &mut ServerError, code: ErrorCode, request_id: &str) {
 /// replacing internal detail with a generic message and logging it.
 pub fn finalize(response: &mut Response, request_id: &str) {
     for e in &mut response.errors {
-        let api = e
-            .source::<ApiError>()
-            .cloned()
-            .or_else(|| e.source::<DomainError>().cloned().map(ApiError::Domain));
+        let api = e.source::<ApiError>().cloned().or_else(|| e.source::<DomainError>().cloned().map(ApiError::Domain));
         let code = match api {
             Some(api) => {
-                if matches!(
-                    api.code(),
-                    ErrorCode::Internal | ErrorCode::ServiceUnavailable
-                ) {
+                if matches!(api.code(), ErrorCode::Internal | ErrorCode::ServiceUnavailable) {
                     tracing::error!(request_id, error = %api, path = ?e.path, "request failed");
                 }
                 e.message = api.public_message();
@@ -172,9 +160,6 @@ mod tests {
 
     #[test]
     fn another_partners_record_is_not_found() {
-        assert_eq!(
-            ApiError::Domain(DomainError::NotFound("customer")).code(),
-            ErrorCode::NotFound
-        );
+        assert_eq!(ApiError::Domain(DomainError::NotFound("customer")).code(), ErrorCode::NotFound);
     }
 }

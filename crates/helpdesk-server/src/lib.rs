@@ -84,12 +84,7 @@ pub async fn open_store(database: &config::DatabaseConfig) -> Result<Store, Serv
 }
 
 /// A token for the agent with this email address.
-pub async fn mint_token(
-    store: &Store,
-    secret: &str,
-    agent_email: &str,
-    ttl: Duration,
-) -> Result<String, ServerError> {
+pub async fn mint_token(store: &Store, secret: &str, agent_email: &str, ttl: Duration) -> Result<String, ServerError> {
     let email = Email::parse(agent_email).map_err(|e| ServerError::Config(e.to_string()))?;
     let agent = store
         .agent_by_email(&email)
@@ -107,21 +102,9 @@ pub async fn start(config: &ServeConfig) -> Result<Running, ServerError> {
     let demo_token = if config.secret.demo {
         if store.is_empty().await? {
             let report = seed::seed(&store, Scale::Demo).await?;
-            tracing::info!(
-                customers = report.customers,
-                users = report.users,
-                "seeded demo data"
-            );
+            tracing::info!(customers = report.customers, users = report.users, "seeded demo data");
         }
-        Some(
-            mint_token(
-                &store,
-                &secret,
-                fixtures::HELP_DESK_AGENT,
-                Duration::from_secs(30 * 24 * 3600),
-            )
-            .await?,
-        )
+        Some(mint_token(&store, &secret, fixtures::HELP_DESK_AGENT, Duration::from_secs(30 * 24 * 3600)).await?)
     } else {
         None
     };
@@ -161,13 +144,7 @@ pub async fn start(config: &ServeConfig) -> Result<Running, ServerError> {
             }
         }
     });
-    Ok(Running {
-        addr,
-        store,
-        demo_token,
-        shutdown: tx,
-        task,
-    })
+    Ok(Running { addr, store, demo_token, shutdown: tx, task })
 }
 
 async fn shutdown_signal() {
@@ -215,44 +192,23 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
             let report = seed::seed(&store, c.scale).await?;
             println!(
                 "seeded {} customers, {} users, {} devices, {} phone numbers, {} orders in {:.1?}",
-                report.customers,
-                report.users,
-                report.devices,
-                report.phone_numbers,
-                report.orders,
-                report.elapsed
+                report.customers, report.users, report.devices, report.phone_numbers, report.orders, report.elapsed
             );
             Ok(())
         }
         Command::Token(c) => {
             let secret = c.secret.secret().map_err(ServerError::Config)?;
             let store = open_store(&c.database).await?;
-            println!(
-                "{}",
-                mint_token(
-                    &store,
-                    &secret,
-                    &c.agent,
-                    Duration::from_secs(c.hours * 3600)
-                )
-                .await?
-            );
+            println!("{}", mint_token(&store, &secret, &c.agent, Duration::from_secs(c.hours * 3600)).await?);
             Ok(())
         }
         Command::Serve(c) => {
             init_tracing(c.log_format);
             let running = start(&c).await?;
-            println!(
-                "help desk gateway on {} ({} database)",
-                running.addr,
-                running.store.backend_name()
-            );
+            println!("help desk gateway on {} ({} database)", running.addr, running.store.backend_name());
             println!("GraphiQL: http://{}/graphql", running.addr);
             if let Some(token) = &running.demo_token {
-                println!(
-                    "demo agent {}: Authorization: Bearer {token}",
-                    fixtures::HELP_DESK_AGENT
-                );
+                println!("demo agent {}: Authorization: Bearer {token}", fixtures::HELP_DESK_AGENT);
             }
             running.wait().await
         }

@@ -10,8 +10,7 @@ use helpdesk_domain::model::*;
 use helpdesk_domain::ports::{AgentDirectory, Directory, Page, SearchFilter};
 use helpdesk_domain::search::{SearchHit, SearchInput};
 use helpdesk_domain::{
-    AgentId, CustomerId, DeviceId, Email, PartnerId, PhoneNumber, PhoneNumberId, SubscriptionId,
-    UserId, WebOrderNumber,
+    AgentId, CustomerId, DeviceId, Email, PartnerId, PhoneNumber, PhoneNumberId, SubscriptionId, UserId, WebOrderNumber,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
@@ -31,11 +30,7 @@ async fn rows_in<E: EntityTrait>(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(E::find()
-        .filter(partner_col.eq(partner.0))
-        .filter(col.is_in(keys))
-        .all(db)
-        .await?)
+    Ok(E::find().filter(partner_col.eq(partner.0)).filter(col.is_in(keys)).all(db).await?)
 }
 
 fn keys<T: Copy>(ids: &[T], f: impl Fn(T) -> Uuid) -> Vec<Uuid> {
@@ -46,17 +41,11 @@ fn keys<T: Copy>(ids: &[T], f: impl Fn(T) -> Uuid) -> Vec<Uuid> {
 }
 
 impl Store {
-    async fn agent_where(
-        &self,
-        cond: sea_orm::Condition,
-    ) -> std::result::Result<Option<Agent>, StoreError> {
+    async fn agent_where(&self, cond: sea_orm::Condition) -> std::result::Result<Option<Agent>, StoreError> {
         let Some(row) = agents::Entity::find().filter(cond).one(self.db()).await? else {
             return Ok(None);
         };
-        let roles = agent_roles::Entity::find()
-            .filter(agent_roles::Column::AgentId.eq(row.id))
-            .all(self.db())
-            .await?;
+        let roles = agent_roles::Entity::find().filter(agent_roles::Column::AgentId.eq(row.id)).all(self.db()).await?;
         Ok(Some(mapping::agent(row, &roles)?))
     }
 }
@@ -64,65 +53,47 @@ impl Store {
 #[async_trait]
 impl AgentDirectory for Store {
     async fn agent(&self, id: AgentId) -> Result<Option<Agent>> {
-        Ok(self
-            .agent_where(sea_orm::Condition::all().add(agents::Column::Id.eq(id.0)))
-            .await?)
+        Ok(self.agent_where(sea_orm::Condition::all().add(agents::Column::Id.eq(id.0))).await?)
     }
 
     async fn agent_by_email(&self, email: &Email) -> Result<Option<Agent>> {
-        Ok(self
-            .agent_where(sea_orm::Condition::all().add(agents::Column::Email.eq(email.as_str())))
-            .await?)
+        Ok(self.agent_where(sea_orm::Condition::all().add(agents::Column::Email.eq(email.as_str()))).await?)
     }
 }
 
 #[async_trait]
 impl Directory for Store {
-    async fn search(
-        &self,
-        partner: PartnerId,
-        input: &SearchInput,
-        filter: &SearchFilter,
-    ) -> Result<Vec<SearchHit>> {
+    async fn search(&self, partner: PartnerId, input: &SearchInput, filter: &SearchFilter) -> Result<Vec<SearchHit>> {
         Ok(crate::search::search(self.db(), partner, input, filter).await?)
     }
 
     async fn customers(&self, partner: PartnerId, ids: &[CustomerId]) -> Result<Vec<Customer>> {
         use customers::{Column as C, Entity};
-        let rows =
-            rows_in::<Entity>(self.db(), C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
+        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
         Ok(all(rows, mapping::customer)?)
     }
 
     async fn users(&self, partner: PartnerId, ids: &[UserId]) -> Result<Vec<User>> {
         use users::{Column as C, Entity};
-        let rows =
-            rows_in::<Entity>(self.db(), C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
+        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
         Ok(all(rows, mapping::user)?)
     }
 
     async fn devices(&self, partner: PartnerId, ids: &[DeviceId]) -> Result<Vec<Device>> {
         use devices::{Column as C, Entity};
-        let rows =
-            rows_in::<Entity>(self.db(), C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
+        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
         Ok(all(rows, mapping::device)?)
     }
 
-    async fn phone_numbers(
-        &self,
-        partner: PartnerId,
-        ids: &[PhoneNumberId],
-    ) -> Result<Vec<PhoneNumberRecord>> {
+    async fn phone_numbers(&self, partner: PartnerId, ids: &[PhoneNumberId]) -> Result<Vec<PhoneNumberRecord>> {
         use phone_numbers::{Column as C, Entity};
-        let rows =
-            rows_in::<Entity>(self.db(), C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
+        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
         Ok(all(rows, mapping::phone_number)?)
     }
 
     async fn orders(&self, partner: PartnerId, ids: &[SubscriptionId]) -> Result<Vec<Order>> {
         use subscriptions::{Column as C, Entity};
-        let rows =
-            rows_in::<Entity>(self.db(), C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
+        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
         Ok(all(rows, mapping::order)?)
     }
 
@@ -141,11 +112,7 @@ impl Directory for Store {
         Ok(row.map(mapping::phone_number).transpose()?)
     }
 
-    async fn order_by_number(
-        &self,
-        partner: PartnerId,
-        number: &WebOrderNumber,
-    ) -> Result<Option<Order>> {
+    async fn order_by_number(&self, partner: PartnerId, number: &WebOrderNumber) -> Result<Option<Order>> {
         use subscriptions::{Column as C, Entity};
         let row = Entity::find()
             .filter(C::PartnerId.eq(partner.0))
@@ -156,152 +123,62 @@ impl Directory for Store {
         Ok(row.map(mapping::order).transpose()?)
     }
 
-    async fn domains_of(
-        &self,
-        partner: PartnerId,
-        customers: &[CustomerId],
-    ) -> Result<Vec<CustomerDomain>> {
+    async fn domains_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<CustomerDomain>> {
         use customer_domains::{Column as C, Entity};
-        let rows = rows_in::<Entity>(
-            self.db(),
-            C::PartnerId,
-            partner,
-            C::CustomerId,
-            keys(customers, |i| i.0),
-        )
-        .await?;
+        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::CustomerId, keys(customers, |i| i.0)).await?;
         Ok(all(rows, mapping::domain)?)
     }
 
-    async fn meeting_sites_of(
-        &self,
-        partner: PartnerId,
-        customers: &[CustomerId],
-    ) -> Result<Vec<CustomerMeetingSite>> {
+    async fn meeting_sites_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<CustomerMeetingSite>> {
         use meeting_sites::{Column as C, Entity};
-        let rows = rows_in::<Entity>(
-            self.db(),
-            C::PartnerId,
-            partner,
-            C::CustomerId,
-            keys(customers, |i| i.0),
-        )
-        .await?;
+        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::CustomerId, keys(customers, |i| i.0)).await?;
         Ok(all(rows, mapping::meeting_site)?)
     }
 
     async fn orders_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<Order>> {
         use subscriptions::{Column as C, Entity};
-        let rows = rows_in::<Entity>(
-            self.db(),
-            C::PartnerId,
-            partner,
-            C::CustomerId,
-            keys(customers, |i| i.0),
-        )
-        .await?;
+        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::CustomerId, keys(customers, |i| i.0)).await?;
         Ok(all(rows, mapping::order)?)
     }
 
-    async fn licenses_of(
-        &self,
-        partner: PartnerId,
-        orders: &[SubscriptionId],
-    ) -> Result<Vec<License>> {
+    async fn licenses_of(&self, partner: PartnerId, orders: &[SubscriptionId]) -> Result<Vec<License>> {
         use licenses::{Column as C, Entity};
-        let rows = rows_in::<Entity>(
-            self.db(),
-            C::PartnerId,
-            partner,
-            C::SubscriptionId,
-            keys(orders, |i| i.0),
-        )
-        .await?;
+        let rows =
+            rows_in::<Entity>(self.db(), C::PartnerId, partner, C::SubscriptionId, keys(orders, |i| i.0)).await?;
         Ok(all(rows, mapping::license)?)
     }
 
-    async fn admins_of(
-        &self,
-        partner: PartnerId,
-        customers: &[CustomerId],
-    ) -> Result<Vec<UserAdminRole>> {
+    async fn admins_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<UserAdminRole>> {
         use user_admin_roles::{Column as C, Entity};
-        let rows = rows_in::<Entity>(
-            self.db(),
-            C::PartnerId,
-            partner,
-            C::CustomerId,
-            keys(customers, |i| i.0),
-        )
-        .await?;
+        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::CustomerId, keys(customers, |i| i.0)).await?;
         Ok(all(rows, mapping::admin_role)?)
     }
 
-    async fn admin_roles_of(
-        &self,
-        partner: PartnerId,
-        users: &[UserId],
-    ) -> Result<Vec<UserAdminRole>> {
+    async fn admin_roles_of(&self, partner: PartnerId, users: &[UserId]) -> Result<Vec<UserAdminRole>> {
         use user_admin_roles::{Column as C, Entity};
-        let rows = rows_in::<Entity>(
-            self.db(),
-            C::PartnerId,
-            partner,
-            C::UserId,
-            keys(users, |i| i.0),
-        )
-        .await?;
+        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::UserId, keys(users, |i| i.0)).await?;
         Ok(all(rows, mapping::admin_role)?)
     }
 
-    async fn licenses_of_users(
-        &self,
-        partner: PartnerId,
-        users: &[UserId],
-    ) -> Result<Vec<UserLicense>> {
+    async fn licenses_of_users(&self, partner: PartnerId, users: &[UserId]) -> Result<Vec<UserLicense>> {
         use user_licenses::{Column as C, Entity};
-        let rows = rows_in::<Entity>(
-            self.db(),
-            C::PartnerId,
-            partner,
-            C::UserId,
-            keys(users, |i| i.0),
-        )
-        .await?;
+        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::UserId, keys(users, |i| i.0)).await?;
         Ok(all(rows, mapping::user_license)?)
     }
 
     async fn features_of(&self, partner: PartnerId, users: &[UserId]) -> Result<Vec<UserFeature>> {
         use user_features::{Column as C, Entity};
-        let rows = rows_in::<Entity>(
-            self.db(),
-            C::PartnerId,
-            partner,
-            C::UserId,
-            keys(users, |i| i.0),
-        )
-        .await?;
+        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::UserId, keys(users, |i| i.0)).await?;
         Ok(all(rows, mapping::user_feature)?)
     }
 
     async fn devices_of_users(&self, partner: PartnerId, users: &[UserId]) -> Result<Vec<Device>> {
         use devices::{Column as C, Entity};
-        let rows = rows_in::<Entity>(
-            self.db(),
-            C::PartnerId,
-            partner,
-            C::OwnerUserId,
-            keys(users, |i| i.0),
-        )
-        .await?;
+        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::OwnerUserId, keys(users, |i| i.0)).await?;
         Ok(all(rows, mapping::device)?)
     }
 
-    async fn last_emails(
-        &self,
-        partner: PartnerId,
-        addresses: &[Email],
-    ) -> Result<Vec<EmailEvent>> {
+    async fn last_emails(&self, partner: PartnerId, addresses: &[Email]) -> Result<Vec<EmailEvent>> {
         use email_events::{Column as C, Entity};
         if addresses.is_empty() {
             return Ok(Vec::new());
@@ -324,12 +201,7 @@ impl Directory for Store {
         Ok(all(last, mapping::email_event)?)
     }
 
-    async fn users_of_customer(
-        &self,
-        partner: PartnerId,
-        customer: CustomerId,
-        page: Page,
-    ) -> Result<Vec<User>> {
+    async fn users_of_customer(&self, partner: PartnerId, customer: CustomerId, page: Page) -> Result<Vec<User>> {
         use users::{Column as C, Entity};
         let rows = Entity::find()
             .filter(C::PartnerId.eq(partner.0))
@@ -343,12 +215,7 @@ impl Directory for Store {
         Ok(all(rows, mapping::user)?)
     }
 
-    async fn devices_of_customer(
-        &self,
-        partner: PartnerId,
-        customer: CustomerId,
-        page: Page,
-    ) -> Result<Vec<Device>> {
+    async fn devices_of_customer(&self, partner: PartnerId, customer: CustomerId, page: Page) -> Result<Vec<Device>> {
         use devices::{Column as C, Entity};
         let rows = Entity::find()
             .filter(C::PartnerId.eq(partner.0))

@@ -19,10 +19,7 @@ pub enum StoreError {
 impl StoreError {
     /// Whether the database is unreachable (as opposed to a bug or bad data).
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Db(DbErr::Conn(_) | DbErr::ConnectionAcquire(_))
-        )
+        matches!(self, StoreError::Db(DbErr::Conn(_) | DbErr::ConnectionAcquire(_)))
     }
 }
 

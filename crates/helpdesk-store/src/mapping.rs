@@ -7,8 +7,8 @@
 use helpdesk_domain::access::{Agent, Role};
 use helpdesk_domain::model::*;
 use helpdesk_domain::{
-    AgentId, CustomerId, DeviceId, Domain, Email, MacAddress, MeetingSite, PartnerId, PhoneNumber,
-    PhoneNumberId, SerialNumber, SipAddress, SubscriptionId, UserId, WebOrderNumber,
+    AgentId, CustomerId, DeviceId, Domain, Email, MacAddress, MeetingSite, PartnerId, PhoneNumber, PhoneNumberId,
+    SerialNumber, SipAddress, SubscriptionId, UserId, WebOrderNumber,
 };
 
 use crate::StoreError;
@@ -24,10 +24,7 @@ fn parse<T>(f: impl Fn(&str) -> helpdesk_domain::error::Result<T>, s: &str) -> R
     f(s).map_err(corrupt)
 }
 
-fn parse_opt<T>(
-    f: impl Fn(&str) -> helpdesk_domain::error::Result<T>,
-    s: &Option<String>,
-) -> R<Option<T>> {
+fn parse_opt<T>(f: impl Fn(&str) -> helpdesk_domain::error::Result<T>, s: &Option<String>) -> R<Option<T>> {
     s.as_deref().map(|v| parse(&f, v)).transpose()
 }
 
@@ -41,11 +38,7 @@ pub(crate) fn agent(row: agents::Model, roles: &[agent_roles::Model]) -> R<Agent
         partner_id: PartnerId(row.partner_id),
         email: parse(Email::parse, &row.email)?,
         name: row.name,
-        roles: roles
-            .iter()
-            .filter(|r| r.agent_id == row.id)
-            .map(|r| label::<Role>(&r.role))
-            .collect::<R<_>>()?,
+        roles: roles.iter().filter(|r| r.agent_id == row.id).map(|r| label::<Role>(&r.role)).collect::<R<_>>()?,
     })
 }
 
@@ -74,10 +67,7 @@ pub(crate) fn domain(row: customer_domains::Model) -> R<CustomerDomain> {
 }
 
 pub(crate) fn meeting_site(row: meeting_sites::Model) -> R<CustomerMeetingSite> {
-    Ok(CustomerMeetingSite {
-        customer_id: CustomerId(row.customer_id),
-        site: parse(MeetingSite::parse, &row.host)?,
-    })
+    Ok(CustomerMeetingSite { customer_id: CustomerId(row.customer_id), site: parse(MeetingSite::parse, &row.host)? })
 }
 
 pub(crate) fn order(row: subscriptions::Model) -> R<Order> {
@@ -122,17 +112,11 @@ pub(crate) fn admin_role(row: user_admin_roles::Model) -> R<UserAdminRole> {
 }
 
 pub(crate) fn user_license(row: user_licenses::Model) -> R<UserLicense> {
-    Ok(UserLicense {
-        user_id: UserId(row.user_id),
-        offer: row.offer,
-    })
+    Ok(UserLicense { user_id: UserId(row.user_id), offer: row.offer })
 }
 
 pub(crate) fn user_feature(row: user_features::Model) -> R<UserFeature> {
-    Ok(UserFeature {
-        user_id: UserId(row.user_id),
-        feature: row.feature,
-    })
+    Ok(UserFeature { user_id: UserId(row.user_id), feature: row.feature })
 }
 
 pub(crate) fn device(row: devices::Model) -> R<Device> {
@@ -140,10 +124,7 @@ pub(crate) fn device(row: devices::Model) -> R<Device> {
         (Some(user), _) => DeviceOwner::User(UserId(user)),
         (None, Some(place)) => DeviceOwner::Place(place),
         (None, None) => {
-            return Err(StoreError::Corrupt(format!(
-                "device {} has no owner",
-                row.id
-            )));
+            return Err(StoreError::Corrupt(format!("device {} has no owner", row.id)));
         }
     };
     Ok(Device {
@@ -162,11 +143,7 @@ pub(crate) fn device(row: devices::Model) -> R<Device> {
 }
 
 pub(crate) fn phone_number(row: phone_numbers::Model) -> R<PhoneNumberRecord> {
-    let assigned_to = match (
-        row.assigned_user_id,
-        row.assigned_device_id,
-        row.assigned_name,
-    ) {
+    let assigned_to = match (row.assigned_user_id, row.assigned_device_id, row.assigned_name) {
         (Some(user), _, _) => Assignment::User(UserId(user)),
         (None, Some(device), _) => Assignment::Device(DeviceId(device)),
         (None, None, Some(name)) => Assignment::Feature(name),

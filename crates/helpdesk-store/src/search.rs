@@ -14,9 +14,7 @@ use helpdesk_domain::search::{
 };
 use helpdesk_domain::{CustomerId, DeviceId, PhoneNumberId, SubscriptionId, UserId};
 use sea_orm::sea_query::IntoCondition;
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::StoreError;
@@ -36,11 +34,7 @@ pub(crate) async fn search(
     input: &SearchInput,
     filter: &SearchFilter,
 ) -> Hits {
-    let q = Query {
-        db,
-        partner,
-        filter,
-    };
+    let q = Query { db, partner, filter };
     let mut hits = Vec::new();
     for reading in input.readings() {
         for kind in &filter.kinds {
@@ -57,19 +51,12 @@ struct Query<'a> {
 }
 
 fn hit(target: HitTarget, matched_field: MatchedField, label: String) -> SearchHit {
-    SearchHit {
-        target,
-        matched_field,
-        rank: MatchRank::Exact,
-        label,
-    }
+    SearchHit { target, matched_field, rank: MatchRank::Exact, label }
 }
 
 /// `col >= prefix AND col < prefix + U+10FFFF`: every value that starts with `prefix`.
 fn starts_with(col: impl ColumnTrait, prefix: &str) -> Condition {
-    Condition::all()
-        .add(col.gte(prefix))
-        .add(col.lt(format!("{prefix}\u{10FFFF}")))
+    Condition::all().add(col.gte(prefix)).add(col.lt(format!("{prefix}\u{10FFFF}")))
 }
 
 /// `first% w2% w3%`: the first word as a prefix, the others as word prefixes in order.
@@ -90,48 +77,24 @@ impl Query<'_> {
         use SearchKind as K;
         match (reading, kind) {
             (Reading::Id(id), K::Customer) => {
-                self.customers(customers::Column::Id.eq(*id), MatchedField::OrganizationId)
-                    .await
+                self.customers(customers::Column::Id.eq(*id), MatchedField::OrganizationId).await
             }
-            (Reading::Id(id), K::User) => {
-                self.users_exact(users::Column::Id.eq(*id), MatchedField::UserId)
-                    .await
-            }
-            (Reading::Id(id), K::Device) => {
-                self.devices(devices::Column::Id.eq(*id), MatchedField::DeviceId)
-                    .await
-            }
+            (Reading::Id(id), K::User) => self.users_exact(users::Column::Id.eq(*id), MatchedField::UserId).await,
+            (Reading::Id(id), K::Device) => self.devices(devices::Column::Id.eq(*id), MatchedField::DeviceId).await,
             (Reading::Email(e), K::User) => {
-                self.users_exact(users::Column::Email.eq(e.as_str()), MatchedField::Email)
-                    .await
+                self.users_exact(users::Column::Email.eq(e.as_str()), MatchedField::Email).await
             }
             (Reading::SipAddress(s), K::Device) => {
-                self.devices(
-                    devices::Column::SipAddress.eq(s.as_str()),
-                    MatchedField::SipAddress,
-                )
-                .await
+                self.devices(devices::Column::SipAddress.eq(s.as_str()), MatchedField::SipAddress).await
             }
             (Reading::MacAddress(m), K::Device) => {
-                self.devices(
-                    devices::Column::Mac.eq(m.as_str()),
-                    MatchedField::MacAddress,
-                )
-                .await
+                self.devices(devices::Column::Mac.eq(m.as_str()), MatchedField::MacAddress).await
             }
             (Reading::SerialNumber(s), K::Device) => {
-                self.devices(
-                    devices::Column::Serial.eq(s.as_str()),
-                    MatchedField::SerialNumber,
-                )
-                .await
+                self.devices(devices::Column::Serial.eq(s.as_str()), MatchedField::SerialNumber).await
             }
             (Reading::PhoneNumber(p), K::Device) => {
-                self.devices(
-                    devices::Column::PrimaryNumber.eq(p.as_str()),
-                    MatchedField::PhoneNumber,
-                )
-                .await
+                self.devices(devices::Column::PrimaryNumber.eq(p.as_str()), MatchedField::PhoneNumber).await
             }
             (Reading::PhoneNumber(p), K::PhoneNumber) => self.phone_numbers(p.as_str()).await,
             (Reading::Domain(d), K::Customer) => self.customers_by_domain(d.as_str()).await,
@@ -165,18 +128,14 @@ impl Query<'_> {
             .limit(self.filter.limit)
             .all(self.db)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| hit(HitTarget::Customer(CustomerId(r.id)), field, r.name))
-            .collect())
+        Ok(rows.into_iter().map(|r| hit(HitTarget::Customer(CustomerId(r.id)), field, r.name)).collect())
     }
 
     async fn customer_ids(&self, ids: Vec<Uuid>, field: MatchedField) -> Hits {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        self.customers(customers::Column::Id.is_in(ids), field)
-            .await
+        self.customers(customers::Column::Id.is_in(ids), field).await
     }
 
     async fn customers_by_domain(&self, domain: &str) -> Hits {
@@ -243,10 +202,7 @@ impl Query<'_> {
             .limit(self.filter.limit)
             .all(self.db)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| hit(HitTarget::User(UserId(r.id)), field, r.display_name))
-            .collect())
+        Ok(rows.into_iter().map(|r| hit(HitTarget::User(UserId(r.id)), field, r.display_name)).collect())
     }
 
     async fn users_by_name(&self, name: &NameQuery) -> Hits {
@@ -254,10 +210,7 @@ impl Query<'_> {
         let first = &name.words()[0];
         let pattern = words_pattern(name);
         let by = |col: C| starts_with(col, first).add(col.like(pattern.clone()));
-        let cond = Condition::any()
-            .add(by(C::FullKey))
-            .add(by(C::ReverseKey))
-            .add(by(C::DisplayKey));
+        let cond = Condition::any().add(by(C::FullKey)).add(by(C::ReverseKey)).add(by(C::DisplayKey));
         let rows = self
             .scoped(Entity::find(), C::PartnerId, C::CustomerId)
             .filter(cond)
@@ -288,10 +241,7 @@ impl Query<'_> {
             .limit(self.filter.limit)
             .all(self.db)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| hit(HitTarget::Device(DeviceId(r.id)), field, r.model))
-            .collect())
+        Ok(rows.into_iter().map(|r| hit(HitTarget::Device(DeviceId(r.id)), field, r.model)).collect())
     }
 
     async fn phone_numbers(&self, number: &str) -> Hits {
@@ -304,13 +254,7 @@ impl Query<'_> {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|r| {
-                hit(
-                    HitTarget::PhoneNumber(PhoneNumberId(r.id)),
-                    MatchedField::PhoneNumber,
-                    r.number,
-                )
-            })
+            .map(|r| hit(HitTarget::PhoneNumber(PhoneNumberId(r.id)), MatchedField::PhoneNumber, r.number))
             .collect())
     }
 
@@ -324,13 +268,7 @@ impl Query<'_> {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|r| {
-                hit(
-                    HitTarget::Order(SubscriptionId(r.id)),
-                    MatchedField::WebOrderNumber,
-                    r.web_order_number,
-                )
-            })
+            .map(|r| hit(HitTarget::Order(SubscriptionId(r.id)), MatchedField::WebOrderNumber, r.web_order_number))
             .collect())
     }
 }

@@ -14,17 +14,15 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
 use helpdesk_domain::model::{
-    AdminRole, CustomerStatus, DeviceStatus, EmailStatus, Labelled, NumberKind, NumberState,
-    SubscriptionStatus, UserStatus,
+    AdminRole, CustomerStatus, DeviceStatus, EmailStatus, Labelled, NumberKind, NumberState, SubscriptionStatus,
+    UserStatus,
 };
 use helpdesk_domain::text::fold;
 use helpdesk_domain::{MacAddress, PhoneNumber, Role};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, TransactionTrait};
 use uuid::Uuid;
 
 use crate::entity::*;
@@ -96,27 +94,9 @@ struct Sizes {
 impl Scale {
     fn sizes(self) -> Sizes {
         match self {
-            Scale::Demo => Sizes {
-                customers_per_partner: 12,
-                users: 12,
-                devices: 6,
-                numbers: 10,
-                orders: 2,
-            },
-            Scale::Small => Sizes {
-                customers_per_partner: 250,
-                users: 40,
-                devices: 20,
-                numbers: 20,
-                orders: 3,
-            },
-            Scale::Large => Sizes {
-                customers_per_partner: 10_000,
-                users: 50,
-                devices: 25,
-                numbers: 25,
-                orders: 5,
-            },
+            Scale::Demo => Sizes { customers_per_partner: 12, users: 12, devices: 6, numbers: 10, orders: 2 },
+            Scale::Small => Sizes { customers_per_partner: 250, users: 40, devices: 20, numbers: 20, orders: 3 },
+            Scale::Large => Sizes { customers_per_partner: 10_000, users: 50, devices: 25, numbers: 25, orders: 5 },
         }
     }
 }
@@ -262,9 +242,7 @@ const WORD_B: &[&str] = &[
     "Farms",
     "Labs",
 ];
-const WORD_C: &[&str] = &[
-    "Group", "Inc", "SA", "GmbH", "Ltd", "Partners", "Co", "Holdings",
-];
+const WORD_C: &[&str] = &["Group", "Inc", "SA", "GmbH", "Ltd", "Partners", "Co", "Holdings"];
 const OFFERS: &[&str] = &[
     "Webex Calling Professional",
     "Webex Meetings Enterprise",
@@ -272,20 +250,9 @@ const OFFERS: &[&str] = &[
     "Webex Messaging",
     "Webex Calling Workspaces",
 ];
-const FEATURES: &[&str] = &[
-    "calling",
-    "messaging",
-    "meetings_host",
-    "voicemail",
-    "call_recording",
-];
-const FIRST_PARTY_MODELS: &[&str] = &[
-    "Cisco Desk Phone 9861",
-    "Cisco Desk Pro",
-    "Cisco Room Bar",
-    "Cisco 8865",
-    "Cisco Board Pro",
-];
+const FEATURES: &[&str] = &["calling", "messaging", "meetings_host", "voicemail", "call_recording"];
+const FIRST_PARTY_MODELS: &[&str] =
+    &["Cisco Desk Phone 9861", "Cisco Desk Pro", "Cisco Room Bar", "Cisco 8865", "Cisco Board Pro"];
 const THIRD_PARTY_MODELS: &[&str] = &["Polycom VVX 411", "Yealink T54W"];
 const LOCATIONS: &[&str] = &["Headquarters", "Paris office", "Warehouse", "Branch 2"];
 const FEATURE_NUMBER_KINDS: &[NumberKind] = &[
@@ -324,23 +291,15 @@ struct Batch {
 /// Rows per INSERT: well under SQLite's and PostgreSQL's bind-parameter limits.
 const ROWS_PER_INSERT: usize = 1_000;
 
-async fn insert<M, A>(
-    db: &impl sea_orm::ConnectionTrait,
-    rows: &mut Vec<M>,
-) -> Result<(), StoreError>
+async fn insert<M, A>(db: &impl sea_orm::ConnectionTrait, rows: &mut Vec<M>) -> Result<(), StoreError>
 where
     M: IntoActiveModel<A>,
     A: ActiveModelTrait + Send,
 {
     while !rows.is_empty() {
         let n = rows.len().min(ROWS_PER_INSERT);
-        let chunk: Vec<A> = rows
-            .drain(..n)
-            .map(IntoActiveModel::into_active_model)
-            .collect();
-        A::Entity::insert_many(chunk)
-            .exec_without_returning(db)
-            .await?;
+        let chunk: Vec<A> = rows.drain(..n).map(IntoActiveModel::into_active_model).collect();
+        A::Entity::insert_many(chunk).exec_without_returning(db).await?;
     }
     Ok(())
 }
@@ -386,14 +345,10 @@ struct Generator {
 
 /// Canonical form of a value typed the way the help page writes it.
 fn canonical_mac(s: &str) -> String {
-    MacAddress::parse(s)
-        .map(|m| m.as_str().to_string())
-        .unwrap_or_default()
+    MacAddress::parse(s).map(|m| m.as_str().to_string()).unwrap_or_default()
 }
 fn canonical_number(s: &str) -> String {
-    PhoneNumber::parse(s)
-        .map(|m| m.as_str().to_string())
-        .unwrap_or_default()
+    PhoneNumber::parse(s).map(|m| m.as_str().to_string()).unwrap_or_default()
 }
 
 struct CustomerSpec<'a> {
@@ -419,11 +374,7 @@ impl Generator {
 
     fn partner(&mut self, name: &str, agents: &[(&str, &str, &[Role])]) -> Uuid {
         let id = self.uuid();
-        self.batch.partners.push(partners::Model {
-            id,
-            name: name.into(),
-            created_at: self.now,
-        });
+        self.batch.partners.push(partners::Model { id, name: name.into(), created_at: self.now });
         for (email, agent_name, roles) in agents {
             let agent = self.uuid();
             self.batch.agents.push(agents::Model {
@@ -446,14 +397,10 @@ impl Generator {
 
     fn customer(&mut self, spec: &CustomerSpec<'_>) -> Uuid {
         let id = self.uuid();
-        let status = *[
-            CustomerStatus::Active,
-            CustomerStatus::Active,
-            CustomerStatus::Active,
-            CustomerStatus::Onboarding,
-        ]
-        .choose(&mut self.rng)
-        .unwrap_or(&CustomerStatus::Active);
+        let status =
+            *[CustomerStatus::Active, CustomerStatus::Active, CustomerStatus::Active, CustomerStatus::Onboarding]
+                .choose(&mut self.rng)
+                .unwrap_or(&CustomerStatus::Active);
         let created_at = self.days_ago(2000);
         self.batch.customers.push(customers::Model {
             id,
@@ -502,11 +449,7 @@ impl Generator {
     fn order(&mut self, partner: Uuid, customer: Uuid, number: String) {
         let id = self.uuid();
         let starts_at = self.days_ago(700);
-        let status = if self.rng.gen_bool(0.85) {
-            SubscriptionStatus::Active
-        } else {
-            SubscriptionStatus::Expired
-        };
+        let status = if self.rng.gen_bool(0.85) { SubscriptionStatus::Active } else { SubscriptionStatus::Expired };
         self.batch.subscriptions.push(subscriptions::Model {
             id,
             partner_id: partner,
@@ -516,11 +459,7 @@ impl Generator {
             starts_at,
             ends_at: Some(starts_at + chrono::Duration::days(365 * 3)),
         });
-        for offer in OFFERS
-            .choose_multiple(&mut self.rng, 2)
-            .copied()
-            .collect::<Vec<_>>()
-        {
+        for offer in OFFERS.choose_multiple(&mut self.rng, 2).copied().collect::<Vec<_>>() {
             let quantity = self.rng.gen_range(10..500);
             let license = self.uuid();
             self.batch.licenses.push(licenses::Model {
@@ -547,15 +486,10 @@ impl Generator {
     ) -> Uuid {
         let id = self.uuid();
         let display = format!("{first} {last}");
-        let status = *[
-            UserStatus::Active,
-            UserStatus::Active,
-            UserStatus::Active,
-            UserStatus::Invited,
-            UserStatus::Inactive,
-        ]
-        .choose(&mut self.rng)
-        .unwrap_or(&UserStatus::Active);
+        let status =
+            *[UserStatus::Active, UserStatus::Active, UserStatus::Active, UserStatus::Invited, UserStatus::Inactive]
+                .choose(&mut self.rng)
+                .unwrap_or(&UserStatus::Active);
         let created_at = self.days_ago(1500);
         self.batch.users.push(users::Model {
             id,
@@ -579,22 +513,14 @@ impl Generator {
                 role: role.label().into(),
             });
         }
-        for offer in OFFERS
-            .choose_multiple(&mut self.rng, 2)
-            .copied()
-            .collect::<Vec<_>>()
-        {
+        for offer in OFFERS.choose_multiple(&mut self.rng, 2).copied().collect::<Vec<_>>() {
             self.batch.user_licenses.push(user_licenses::Model {
                 user_id: id,
                 partner_id: partner,
                 offer: offer.into(),
             });
         }
-        for feature in FEATURES
-            .choose_multiple(&mut self.rng, 3)
-            .copied()
-            .collect::<Vec<_>>()
-        {
+        for feature in FEATURES.choose_multiple(&mut self.rng, 3).copied().collect::<Vec<_>>() {
             self.batch.user_features.push(user_features::Model {
                 user_id: id,
                 partner_id: partner,
@@ -607,10 +533,7 @@ impl Generator {
             r if r < 0.55 => (Some(EmailStatus::Delivered), None),
             r if r < 0.60 => (
                 Some(EmailStatus::Error),
-                Some(
-                    "550 5.1.1 The email account that you tried to reach does not exist"
-                        .to_string(),
-                ),
+                Some("550 5.1.1 The email account that you tried to reach does not exist".to_string()),
             ),
             r if r < 0.65 => (Some(EmailStatus::InProgress), None),
             r if r < 0.70 => (Some(EmailStatus::Unknown), None),
@@ -623,15 +546,20 @@ impl Generator {
         id
     }
 
-    fn email_event(
+    fn email_event(&mut self, partner: Uuid, address: &str, status: EmailStatus, reply: Option<String>) {
+        let at = self.days_ago(60);
+        self.email_event_at(partner, address, status, reply, at);
+    }
+
+    fn email_event_at(
         &mut self,
         partner: Uuid,
         address: &str,
         status: EmailStatus,
         reply: Option<String>,
+        at: DateTime<Utc>,
     ) {
         let id = self.uuid();
-        let at = self.days_ago(60);
         self.batch.email_events.push(email_events::Model {
             id,
             partner_id: partner,
@@ -656,23 +584,11 @@ impl Generator {
         third_party: bool,
     ) -> Uuid {
         let id = self.uuid();
-        let models = if third_party {
-            THIRD_PARTY_MODELS
-        } else {
-            FIRST_PARTY_MODELS
-        };
-        let model = models
+        let models = if third_party { THIRD_PARTY_MODELS } else { FIRST_PARTY_MODELS };
+        let model = models.choose(&mut self.rng).copied().unwrap_or("Cisco 8865");
+        let status = *[DeviceStatus::Online, DeviceStatus::Online, DeviceStatus::Offline, DeviceStatus::Activating]
             .choose(&mut self.rng)
-            .copied()
-            .unwrap_or("Cisco 8865");
-        let status = *[
-            DeviceStatus::Online,
-            DeviceStatus::Online,
-            DeviceStatus::Offline,
-            DeviceStatus::Activating,
-        ]
-        .choose(&mut self.rng)
-        .unwrap_or(&DeviceStatus::Online);
+            .unwrap_or(&DeviceStatus::Online);
         let last_seen_at = (status != DeviceStatus::Activating).then(|| self.days_ago(30));
         let (owner_user_id, owner_place) = match owner {
             Ok(user) => (Some(user), None),
@@ -709,15 +625,8 @@ impl Generator {
         name: Option<String>,
     ) {
         let id = self.uuid();
-        let state = if kind == NumberKind::Inactive {
-            NumberState::Inactive
-        } else {
-            NumberState::Active
-        };
-        let location = LOCATIONS
-            .choose(&mut self.rng)
-            .copied()
-            .unwrap_or("Headquarters");
+        let state = if kind == NumberKind::Inactive { NumberState::Inactive } else { NumberState::Active };
+        let location = LOCATIONS.choose(&mut self.rng).copied().unwrap_or("Headquarters");
         self.batch.numbers.push(phone_numbers::Model {
             id,
             partner_id: partner,
@@ -747,13 +656,7 @@ impl Generator {
     }
 
     /// A generated customer with its users, devices, numbers and orders.
-    fn generated_customer(
-        &mut self,
-        partner: Uuid,
-        index: usize,
-        sizes: &Sizes,
-        taken: &mut HashSet<String>,
-    ) {
+    fn generated_customer(&mut self, partner: Uuid, index: usize, sizes: &Sizes, taken: &mut HashSet<String>) {
         let (a, b, c) = (
             WORD_A[index % WORD_A.len()],
             WORD_B[(index / WORD_A.len()) % WORD_B.len()],
@@ -765,12 +668,7 @@ impl Generator {
             taken.insert(name.clone());
         }
         let slug: String = fold(&name).replace(' ', "");
-        let customer = self.customer(&CustomerSpec {
-            partner,
-            name: &name,
-            slug: &slug,
-            grant: index % 3 == 0,
-        });
+        let customer = self.customer(&CustomerSpec { partner, name: &name, slug: &slug, grant: index.is_multiple_of(3) });
         for _ in 0..sizes.orders {
             let n = self.next();
             self.order(partner, customer, format!("{}", 10_000_000 + n));
@@ -810,13 +708,8 @@ impl Generator {
             let serial = format!("FOC{n:08}");
             let number = format!("+1646{n:07}");
             let (owner, sip) = match users.get(k) {
-                Some((user, local)) if k % 4 != 3 => {
-                    (Ok(*user), format!("{local}@{slug}.calls.webex.com"))
-                }
-                _ => (
-                    Err(format!("Room {k}")),
-                    format!("room{k}@{slug}.calls.webex.com"),
-                ),
+                Some((user, local)) if k % 4 != 3 => (Ok(*user), format!("{local}@{slug}.calls.webex.com")),
+                _ => (Err(format!("Room {k}")), format!("room{k}@{slug}.calls.webex.com")),
             };
             let device = self.device(
                 partner,
@@ -829,24 +722,8 @@ impl Generator {
                 third_party,
             );
             match owner {
-                Ok(user) => self.number(
-                    partner,
-                    customer,
-                    number,
-                    NumberKind::UserLine,
-                    Some(user),
-                    None,
-                    None,
-                ),
-                Err(_) => self.number(
-                    partner,
-                    customer,
-                    number,
-                    NumberKind::DeviceLine,
-                    None,
-                    Some(device),
-                    None,
-                ),
+                Ok(user) => self.number(partner, customer, number, NumberKind::UserLine, Some(user), None, None),
+                Err(_) => self.number(partner, customer, number, NumberKind::DeviceLine, None, Some(device), None),
             }
         }
         for k in 0..sizes.numbers.saturating_sub(sizes.devices) {
@@ -859,12 +736,7 @@ impl Generator {
     /// The fixed records of [`fixtures`].
     fn fixtures(&mut self, partner_a: Uuid, partner_b: Uuid) {
         use fixtures::*;
-        let nan = self.customer(&CustomerSpec {
-            partner: partner_a,
-            name: CUSTOMER,
-            slug: "nanpizza",
-            grant: true,
-        });
+        let nan = self.customer(&CustomerSpec { partner: partner_a, name: CUSTOMER, slug: "nanpizza", grant: true });
         let claimed = self.uuid();
         self.batch.domains.push(customer_domains::Model {
             id: claimed,
@@ -874,14 +746,7 @@ impl Generator {
             verified: false,
         });
         self.order(partner_a, nan, WEB_ORDER.into());
-        let davis = self.user(
-            partner_a,
-            nan,
-            USER_FIRST,
-            USER_LAST,
-            USER_EMAIL.into(),
-            Some(AdminRole::FullAdmin),
-        );
+        let davis = self.user(partner_a, nan, USER_FIRST, USER_LAST, USER_EMAIL.into(), Some(AdminRole::FullAdmin));
         self.user(
             partner_a,
             nan,
@@ -890,22 +755,15 @@ impl Generator {
             "zoe.durand@nanpizza.com".into(),
             Some(AdminRole::ReadOnlyAdmin),
         );
-        self.user(
-            partner_a,
-            nan,
-            "Jane",
-            "Doe",
-            BOUNCED_USER_EMAIL.into(),
-            None,
-        );
-        self.email_event(
+        self.user(partner_a, nan, "Jane", "Doe", BOUNCED_USER_EMAIL.into(), None);
+        // The newest event of this address: the bounce.
+        let yesterday = self.now - chrono::Duration::days(1);
+        self.email_event_at(
             partner_a,
             BOUNCED_USER_EMAIL,
             EmailStatus::Error,
-            Some(
-                "550 5.1.1 <jane.doe@nanpizza.com>: Recipient address rejected: User unknown"
-                    .into(),
-            ),
+            Some("550 5.1.1 <jane.doe@nanpizza.com>: Recipient address rejected: User unknown".into()),
+            yesterday,
         );
         let since = self.now - chrono::Duration::days(3);
         self.batch.suppressions.push(email_suppressions::Model {
@@ -927,15 +785,7 @@ impl Generator {
             false,
         );
         let _ = phone;
-        self.number(
-            partner_a,
-            nan,
-            number,
-            NumberKind::UserLine,
-            Some(davis),
-            None,
-            None,
-        );
+        self.number(partner_a, nan, number, NumberKind::UserLine, Some(davis), None, None);
         self.device(
             partner_a,
             nan,
@@ -947,29 +797,15 @@ impl Generator {
             true,
         );
         for (i, kind) in FEATURE_NUMBER_KINDS.iter().enumerate() {
-            let number = if i == 0 {
-                AUTO_ATTENDANT_NUMBER.to_string()
-            } else {
-                format!("+1212456{:04}", i + 1)
-            };
+            let number = if i == 0 { AUTO_ATTENDANT_NUMBER.to_string() } else { format!("+1212456{:04}", i + 1) };
             self.feature_number(partner_a, nan, number, *kind);
         }
 
-        let initech = self.customer(&CustomerSpec {
-            partner: partner_b,
-            name: OTHER_CUSTOMER,
-            slug: "initech",
-            grant: false,
-        });
+        let initech =
+            self.customer(&CustomerSpec { partner: partner_b, name: OTHER_CUSTOMER, slug: "initech", grant: false });
         self.order(partner_b, initech, OTHER_WEB_ORDER.into());
-        let peter = self.user(
-            partner_b,
-            initech,
-            "Peter",
-            "Gibbons",
-            OTHER_USER_EMAIL.into(),
-            Some(AdminRole::FullAdmin),
-        );
+        let peter =
+            self.user(partner_b, initech, "Peter", "Gibbons", OTHER_USER_EMAIL.into(), Some(AdminRole::FullAdmin));
         self.device(
             partner_b,
             initech,
@@ -980,12 +816,7 @@ impl Generator {
             None,
             false,
         );
-        self.feature_number(
-            partner_b,
-            initech,
-            OTHER_PHONE_NUMBER.into(),
-            NumberKind::AutoAttendant,
-        );
+        self.feature_number(partner_b, initech, OTHER_PHONE_NUMBER.into(), NumberKind::AutoAttendant);
     }
 }
 
@@ -995,9 +826,7 @@ const SEED: u64 = 0x4E1D_E5C0;
 /// Writes the demo data set of `scale` into an empty database.
 pub async fn seed(store: &Store, scale: Scale) -> Result<SeedReport, StoreError> {
     if !store.is_empty().await? {
-        return Err(StoreError::Seed(
-            "the database already holds data; seed an empty database".into(),
-        ));
+        return Err(StoreError::Seed("the database already holds data; seed an empty database".into()));
     }
     let started = Instant::now();
     let sizes = scale.sizes();
@@ -1005,40 +834,21 @@ pub async fn seed(store: &Store, scale: Scale) -> Result<SeedReport, StoreError>
         rng: ChaCha8Rng::seed_from_u64(SEED),
         batch: Batch::default(),
         counter: 0,
-        now: Utc
-            .with_ymd_and_hms(2026, 11, 1, 9, 0, 0)
-            .single()
-            .unwrap_or_else(Utc::now),
+        now: Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).single().unwrap_or_else(Utc::now),
         report: SeedReport::default(),
     };
     let a = g.partner(
         fixtures::PARTNER_A,
         &[
-            (
-                fixtures::PARTNER_ADMIN,
-                "Avery Admin",
-                &[Role::PartnerAdmin],
-            ),
-            (
-                fixtures::HELP_DESK_AGENT,
-                "Hana Helpdesk",
-                &[Role::HelpDesk],
-            ),
-            (
-                "lead@northwind-partners.com",
-                "Lee Lead",
-                &[Role::PartnerAdmin, Role::HelpDesk],
-            ),
+            (fixtures::PARTNER_ADMIN, "Avery Admin", &[Role::PartnerAdmin]),
+            (fixtures::HELP_DESK_AGENT, "Hana Helpdesk", &[Role::HelpDesk]),
+            ("lead@northwind-partners.com", "Lee Lead", &[Role::PartnerAdmin, Role::HelpDesk]),
             (fixtures::AGENT_WITHOUT_ROLE, "Sam Sales", &[]),
         ],
     );
     let b = g.partner(
         fixtures::PARTNER_B,
-        &[(
-            fixtures::OTHER_PARTNER_AGENT,
-            "Gil Globex",
-            &[Role::HelpDesk, Role::PartnerAdmin],
-        )],
+        &[(fixtures::OTHER_PARTNER_AGENT, "Gil Globex", &[Role::HelpDesk, Role::PartnerAdmin])],
     );
     g.fixtures(a, b);
     let mut taken = HashSet::new();

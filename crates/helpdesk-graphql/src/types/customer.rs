@@ -85,21 +85,15 @@ impl Customer {
         let mut v: Vec<CustomerDomain> = loaders::many(ctx, DomainsOf(self.0.id))
             .await?
             .into_iter()
-            .map(|d| CustomerDomain {
-                name: d.domain.to_string(),
-                verified: d.verified,
-            })
+            .map(|d| CustomerDomain { name: d.domain.to_string(), verified: d.verified })
             .collect();
         v.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(v)
     }
     /// The meeting sites of the organisation (`acme.webex.com`).
     async fn meeting_sites(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
-        let mut v: Vec<String> = loaders::many(ctx, MeetingSitesOf(self.0.id))
-            .await?
-            .into_iter()
-            .map(|s| s.site.to_string())
-            .collect();
+        let mut v: Vec<String> =
+            loaders::many(ctx, MeetingSitesOf(self.0.id)).await?.into_iter().map(|s| s.site.to_string()).collect();
         v.sort();
         Ok(v)
     }
@@ -111,13 +105,10 @@ impl Customer {
     }
     /// The organisation's administrators (C3).
     async fn admins(&self, ctx: &Context<'_>) -> ApiResult<Vec<CustomerAdmin>> {
-        Ok(loaders::many(ctx, AdminsOf(self.0.id))
-            .await?
-            .into_iter()
-            .map(CustomerAdmin)
-            .collect())
+        Ok(loaders::many(ctx, AdminsOf(self.0.id)).await?.into_iter().map(CustomerAdmin).collect())
     }
     /// The organisation's users, by email address.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
     async fn users(
         &self,
         ctx: &Context<'_>,
@@ -126,13 +117,11 @@ impl Customer {
     ) -> ApiResult<Connection<String, User>> {
         let req = PageRequest::parse(first, after.as_deref())?;
         let rc = request(ctx)?;
-        let rows = rc
-            .directory
-            .users_of_customer(rc.scope.partner_id, self.0.id, store_page(req))
-            .await?;
+        let rows = rc.directory.users_of_customer(rc.scope.partner_id, self.0.id, store_page(req)).await?;
         Ok(connection(req, rows.into_iter().map(User).collect()))
     }
     /// The organisation's devices, third-party ones included.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
     async fn devices(
         &self,
         ctx: &Context<'_>,
@@ -141,13 +130,11 @@ impl Customer {
     ) -> ApiResult<Connection<String, Device>> {
         let req = PageRequest::parse(first, after.as_deref())?;
         let rc = request(ctx)?;
-        let rows = rc
-            .directory
-            .devices_of_customer(rc.scope.partner_id, self.0.id, store_page(req))
-            .await?;
+        let rows = rc.directory.devices_of_customer(rc.scope.partner_id, self.0.id, store_page(req)).await?;
         Ok(connection(req, rows.into_iter().map(Device).collect()))
     }
     /// The organisation's phone numbers.
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
     async fn phone_numbers(
         &self,
         ctx: &Context<'_>,
@@ -156,13 +143,11 @@ impl Customer {
     ) -> ApiResult<Connection<String, PhoneNumber>> {
         let req = PageRequest::parse(first, after.as_deref())?;
         let rc = request(ctx)?;
-        let rows = rc
-            .directory
-            .phone_numbers_of_customer(rc.scope.partner_id, self.0.id, store_page(req))
-            .await?;
+        let rows = rc.directory.phone_numbers_of_customer(rc.scope.partner_id, self.0.id, store_page(req)).await?;
         Ok(connection(req, rows.into_iter().map(PhoneNumber).collect()))
     }
     /// The same search as the top-level one, inside this organisation only (S14).
+    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
     async fn search(
         &self,
         ctx: &Context<'_>,

@@ -9,10 +9,7 @@ use crate::ids::{PageRequest, cursor};
 /// The store page to read for a request: one item more than shown, to know
 /// whether there is a next page.
 pub fn store_page(req: PageRequest) -> Page {
-    Page {
-        offset: req.offset,
-        limit: req.first + 1,
-    }
+    Page { offset: req.offset, limit: req.first + 1 }
 }
 
 /// Builds the connection for the items read with [`store_page`].
@@ -20,11 +17,6 @@ pub fn connection<T: OutputType>(req: PageRequest, mut items: Vec<T>) -> Connect
     let has_next = items.len() as u64 > req.first;
     items.truncate(req.first as usize);
     let mut c = Connection::new(req.offset > 0, has_next);
-    c.edges.extend(
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(i, item)| Edge::new(cursor(req.offset + i as u64), item)),
-    );
+    c.edges.extend(items.into_iter().enumerate().map(|(i, item)| Edge::new(cursor(req.offset + i as u64), item)));
     c
 }

@@ -6,9 +6,7 @@ use helpdesk_domain::ports::SearchFilter;
 use helpdesk_domain::search::{self as rules, HitTarget, SearchHit};
 use helpdesk_domain::{CustomerId, Error as DomainError};
 
-use super::{
-    Customer, Device, InputKind, MatchedField, Order, PhoneNumber, SearchKind, SearchResult, User,
-};
+use super::{Customer, Device, InputKind, MatchedField, Order, PhoneNumber, SearchKind, SearchResult, User};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{PageRequest, cursor};
 use crate::loaders::{self, request};
@@ -52,21 +50,13 @@ impl SearchEdge {
     async fn node(&self, ctx: &Context<'_>) -> ApiResult<SearchResult> {
         let gone = || ApiError::Domain(DomainError::NotFound("search result"));
         Ok(match self.hit.target {
-            HitTarget::Customer(id) => {
-                SearchResult::Customer(Customer(loaders::one(ctx, id).await?.ok_or_else(gone)?))
+            HitTarget::Customer(id) => SearchResult::Customer(Customer(loaders::one(ctx, id).await?.ok_or_else(gone)?)),
+            HitTarget::User(id) => SearchResult::User(User(loaders::one(ctx, id).await?.ok_or_else(gone)?)),
+            HitTarget::Device(id) => SearchResult::Device(Device(loaders::one(ctx, id).await?.ok_or_else(gone)?)),
+            HitTarget::PhoneNumber(id) => {
+                SearchResult::PhoneNumber(PhoneNumber(loaders::one(ctx, id).await?.ok_or_else(gone)?))
             }
-            HitTarget::User(id) => {
-                SearchResult::User(User(loaders::one(ctx, id).await?.ok_or_else(gone)?))
-            }
-            HitTarget::Device(id) => {
-                SearchResult::Device(Device(loaders::one(ctx, id).await?.ok_or_else(gone)?))
-            }
-            HitTarget::PhoneNumber(id) => SearchResult::PhoneNumber(PhoneNumber(
-                loaders::one(ctx, id).await?.ok_or_else(gone)?,
-            )),
-            HitTarget::Order(id) => {
-                SearchResult::Order(Order(loaders::one(ctx, id).await?.ok_or_else(gone)?))
-            }
+            HitTarget::Order(id) => SearchResult::Order(Order(loaders::one(ctx, id).await?.ok_or_else(gone)?)),
         })
     }
 }
@@ -86,32 +76,19 @@ pub async fn search(
     let kinds: Vec<rules::SearchKind> = match kinds {
         None => rules::SearchKind::ALL.to_vec(),
         Some(k) if k.is_empty() => {
-            return Err(ApiError::bad_input(
-                "kinds must name at least one kind, or be left out",
-            ));
+            return Err(ApiError::bad_input("kinds must name at least one kind, or be left out"));
         }
         Some(k) => k.into_iter().map(Into::into).collect(),
     };
-    let filter = SearchFilter {
-        kinds,
-        customer,
-        limit: page.offset + page.first + 1,
-    };
-    let hits = rules::rank_hits(
-        rc.directory
-            .search(rc.scope.partner_id, &input, &filter)
-            .await?,
-    );
+    let filter = SearchFilter { kinds, customer, limit: page.offset + page.first + 1 };
+    let hits = rules::rank_hits(rc.directory.search(rc.scope.partner_id, &input, &filter).await?);
     let has_next = hits.len() as u64 > page.offset + page.first;
     let edges = hits
         .into_iter()
         .enumerate()
         .skip(page.offset as usize)
         .take(page.first as usize)
-        .map(|(i, hit)| SearchEdge {
-            hit,
-            cursor: cursor(i as u64),
-        })
+        .map(|(i, hit)| SearchEdge { hit, cursor: cursor(i as u64) })
         .collect::<Vec<_>>();
     let page_info = PageInfo {
         has_previous_page: page.offset > 0,
@@ -119,17 +96,7 @@ pub async fn search(
         start_cursor: edges.first().map(|e| e.cursor.clone()),
         end_cursor: edges.last().map(|e| e.cursor.clone()),
     };
-    let interpreted_as = input
-        .readings()
-        .iter()
-        .map(|r| InterpretedAs {
-            kind: r.kind().into(),
-            value: r.value(),
-        })
-        .collect();
-    Ok(SearchConnection {
-        edges,
-        page_info,
-        interpreted_as,
-    })
+    let interpreted_as =
+        input.readings().iter().map(|r| InterpretedAs { kind: r.kind().into(), value: r.value() }).collect();
+    Ok(SearchConnection { edges, page_info, interpreted_as })
 }

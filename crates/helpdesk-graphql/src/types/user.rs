@@ -58,49 +58,33 @@ impl User {
     }
     /// The status of the last email sent to the user; null if none was sent.
     async fn last_email(&self, ctx: &Context<'_>) -> ApiResult<Option<EmailEvent>> {
-        Ok(loaders::one(ctx, LastEmailTo(self.0.email.clone()))
-            .await?
-            .map(|e| EmailEvent {
-                status: e.status.into(),
-                subject: e.subject,
-                reply: e.reply,
-                at: e.at,
-            }))
+        Ok(loaders::one(ctx, LastEmailTo(self.0.email.clone())).await?.map(|e| EmailEvent {
+            status: e.status.into(),
+            subject: e.subject,
+            reply: e.reply,
+            at: e.at,
+        }))
     }
     /// The licenses assigned to the user, by offer.
     async fn licenses(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
-        let mut v: Vec<String> = loaders::many(ctx, LicensesOfUser(self.0.id))
-            .await?
-            .into_iter()
-            .map(|l| l.offer)
-            .collect();
+        let mut v: Vec<String> =
+            loaders::many(ctx, LicensesOfUser(self.0.id)).await?.into_iter().map(|l| l.offer).collect();
         v.sort();
         Ok(v)
     }
     /// The features enabled for the user.
     async fn features(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
-        let mut v: Vec<String> = loaders::many(ctx, FeaturesOf(self.0.id))
-            .await?
-            .into_iter()
-            .map(|f| f.feature)
-            .collect();
+        let mut v: Vec<String> =
+            loaders::many(ctx, FeaturesOf(self.0.id)).await?.into_iter().map(|f| f.feature).collect();
         v.sort();
         Ok(v)
     }
     /// The admin roles the user holds in its organisation.
     async fn admin_roles(&self, ctx: &Context<'_>) -> ApiResult<Vec<AdminRole>> {
-        Ok(loaders::many(ctx, AdminRolesOf(self.0.id))
-            .await?
-            .into_iter()
-            .map(|r| r.role.into())
-            .collect())
+        Ok(loaders::many(ctx, AdminRolesOf(self.0.id)).await?.into_iter().map(|r| r.role.into()).collect())
     }
     /// The devices the user owns.
     async fn devices(&self, ctx: &Context<'_>) -> ApiResult<Vec<Device>> {
-        Ok(loaders::many(ctx, DevicesOf(self.0.id))
-            .await?
-            .into_iter()
-            .map(Device)
-            .collect())
+        Ok(loaders::many(ctx, DevicesOf(self.0.id)).await?.into_iter().map(Device).collect())
     }
 }

@@ -1,0 +1,12 @@
+//! End-to-end tests of the help desk gateway: the real server on
+//! `127.0.0.1:0`, real HTTP, real SQLite and PostgreSQL. One module per area;
+//! the helpers live in the crate's `src/lib.rs`.
+
+#![allow(clippy::unwrap_used)]
+
+mod access;
+mod bad_input;
+mod batching;
+mod details;
+mod schema;
+mod search;
