@@ -668,7 +668,8 @@ impl Generator {
             taken.insert(name.clone());
         }
         let slug: String = fold(&name).replace(' ', "");
-        let customer = self.customer(&CustomerSpec { partner, name: &name, slug: &slug, grant: index.is_multiple_of(3) });
+        let customer =
+            self.customer(&CustomerSpec { partner, name: &name, slug: &slug, grant: index.is_multiple_of(3) });
         for _ in 0..sizes.orders {
             let n = self.next();
             self.order(partner, customer, format!("{}", 10_000_000 + n));
