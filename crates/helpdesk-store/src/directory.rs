@@ -33,6 +33,21 @@ async fn rows_in<E: EntityTrait>(
     Ok(E::find().filter(partner_col.eq(partner.0)).filter(col.is_in(keys)).all(db).await?)
 }
 
+/// One page of a customer's rows of `E`, in `order`.
+async fn page_of<E: EntityTrait>(
+    db: &DatabaseConnection,
+    (partner_col, partner): (E::Column, PartnerId),
+    (customer_col, customer): (E::Column, CustomerId),
+    order: &[E::Column],
+    page: Page,
+) -> std::result::Result<Vec<E::Model>, StoreError> {
+    let mut select = E::find().filter(partner_col.eq(partner.0)).filter(customer_col.eq(customer.0));
+    for col in order {
+        select = select.order_by_asc(*col);
+    }
+    Ok(select.offset(page.offset).limit(page.limit).all(db).await?)
+}
+
 fn keys<T: Copy>(ids: &[T], f: impl Fn(T) -> Uuid) -> Vec<Uuid> {
     let mut v: Vec<Uuid> = ids.iter().map(|id| f(*id)).collect();
     v.sort();
@@ -203,30 +218,16 @@ impl Directory for Store {
 
     async fn users_of_customer(&self, partner: PartnerId, customer: CustomerId, page: Page) -> Result<Vec<User>> {
         use users::{Column as C, Entity};
-        let rows = Entity::find()
-            .filter(C::PartnerId.eq(partner.0))
-            .filter(C::CustomerId.eq(customer.0))
-            .order_by_asc(C::Email)
-            .offset(page.offset)
-            .limit(page.limit)
-            .all(self.db())
-            .await
-            .map_err(StoreError::from)?;
+        let rows =
+            page_of::<Entity>(self.db(), (C::PartnerId, partner), (C::CustomerId, customer), &[C::Email], page).await?;
         Ok(all(rows, mapping::user)?)
     }
 
     async fn devices_of_customer(&self, partner: PartnerId, customer: CustomerId, page: Page) -> Result<Vec<Device>> {
         use devices::{Column as C, Entity};
-        let rows = Entity::find()
-            .filter(C::PartnerId.eq(partner.0))
-            .filter(C::CustomerId.eq(customer.0))
-            .order_by_asc(C::Model)
-            .order_by_asc(C::Id)
-            .offset(page.offset)
-            .limit(page.limit)
-            .all(self.db())
-            .await
-            .map_err(StoreError::from)?;
+        let order = [C::Model, C::Id];
+        let rows =
+            page_of::<Entity>(self.db(), (C::PartnerId, partner), (C::CustomerId, customer), &order, page).await?;
         Ok(all(rows, mapping::device)?)
     }
 
@@ -237,15 +238,8 @@ impl Directory for Store {
         page: Page,
     ) -> Result<Vec<PhoneNumberRecord>> {
         use phone_numbers::{Column as C, Entity};
-        let rows = Entity::find()
-            .filter(C::PartnerId.eq(partner.0))
-            .filter(C::CustomerId.eq(customer.0))
-            .order_by_asc(C::Number)
-            .offset(page.offset)
-            .limit(page.limit)
-            .all(self.db())
-            .await
-            .map_err(StoreError::from)?;
+        let rows = page_of::<Entity>(self.db(), (C::PartnerId, partner), (C::CustomerId, customer), &[C::Number], page)
+            .await?;
         Ok(all(rows, mapping::phone_number)?)
     }
 }

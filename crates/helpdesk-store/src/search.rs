@@ -131,7 +131,24 @@ impl Query<'_> {
         Ok(rows.into_iter().map(|r| hit(HitTarget::Customer(CustomerId(r.id)), field, r.name)).collect())
     }
 
-    async fn customer_ids(&self, ids: Vec<Uuid>, field: MatchedField) -> Hits {
+    /// Customers found through a table that names them (`customer_id`): their
+    /// domains or their meeting sites.
+    async fn customers_through<E: EntityTrait>(
+        &self,
+        partner_col: E::Column,
+        customer_col: E::Column,
+        cond: impl IntoCondition,
+        field: MatchedField,
+    ) -> Hits {
+        let ids: Vec<Uuid> = self
+            .scoped(E::find(), partner_col, customer_col)
+            .filter(cond)
+            .select_only()
+            .column(customer_col)
+            .limit(self.filter.limit)
+            .into_tuple()
+            .all(self.db)
+            .await?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -140,30 +157,12 @@ impl Query<'_> {
 
     async fn customers_by_domain(&self, domain: &str) -> Hits {
         use customer_domains::{Column as C, Entity};
-        let ids: Vec<Uuid> = self
-            .scoped(Entity::find(), C::PartnerId, C::CustomerId)
-            .filter(C::Domain.eq(domain))
-            .select_only()
-            .column(C::CustomerId)
-            .limit(self.filter.limit)
-            .into_tuple()
-            .all(self.db)
-            .await?;
-        self.customer_ids(ids, MatchedField::Domain).await
+        self.customers_through::<Entity>(C::PartnerId, C::CustomerId, C::Domain.eq(domain), MatchedField::Domain).await
     }
 
     async fn customers_by_site(&self, host: &str) -> Hits {
         use meeting_sites::{Column as C, Entity};
-        let ids: Vec<Uuid> = self
-            .scoped(Entity::find(), C::PartnerId, C::CustomerId)
-            .filter(C::Host.eq(host))
-            .select_only()
-            .column(C::CustomerId)
-            .limit(self.filter.limit)
-            .into_tuple()
-            .all(self.db)
-            .await?;
-        self.customer_ids(ids, MatchedField::MeetingSite).await
+        self.customers_through::<Entity>(C::PartnerId, C::CustomerId, C::Host.eq(host), MatchedField::MeetingSite).await
     }
 
     async fn customers_by_name(&self, name: &NameQuery) -> Hits {
