@@ -9,6 +9,7 @@ pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_core;
+mod m20261128_000002_actions;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -17,6 +18,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_core::Migration)]
+        vec![Box::new(m20261128_000001_core::Migration), Box::new(m20261128_000002_actions::Migration)]
     }
 }

@@ -52,6 +52,15 @@ impl Agent {
         self.roles.contains(&role)
     }
 
+    /// The partner admin policy: only partner admins manage agents and read the audit log.
+    pub fn partner_admin_scope(&self) -> Result<Scope> {
+        if self.has(Role::PartnerAdmin) {
+            Ok(Scope { partner_id: self.partner_id, agent_id: self.id })
+        } else {
+            Err(Error::Forbidden("only a partner administrator can do this".into()))
+        }
+    }
+
     /// The help desk policy: only agents with the Help Desk role get a scope.
     pub fn help_desk_scope(&self) -> Result<Scope> {
         if self.has(Role::HelpDesk) {

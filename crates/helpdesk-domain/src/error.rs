@@ -20,6 +20,15 @@ pub enum Error {
     /// Valid credentials, but the agent may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// The customer has not authorised its partner's read-only access.
+    #[error("{0}")]
+    AccessNotAuthorized(String),
+    /// Too many attempts; the agent may retry at `retry_at`.
+    #[error("{message}")]
+    RateLimited { message: String, retry_at: chrono::DateTime<chrono::Utc> },
+    /// The user's address is on the suppression list: clear it first.
+    #[error("{0}")]
+    EmailSuppressed(String),
     /// A dependency (the database) is not answering; try again later.
     #[error("the service is temporarily unavailable: {0}")]
     Unavailable(String),

@@ -21,6 +21,7 @@
 //! - [`search`]: the search-input recogniser and the ranking rules.
 //! - [`model`]: what the help desk looks at (customers, users, devices …).
 //! - [`access`]: agents, roles and the access policy.
+//! - [`verification`]: the rules of verification codes.
 //! - [`ports`]: the traits the store implements and the API calls.
 //! - [`error`]: the one error enum of this crate.
 
@@ -33,6 +34,7 @@ pub mod model;
 pub mod ports;
 pub mod search;
 pub mod text;
+pub mod verification;
 pub mod web;
 
 pub use access::{Agent, Role};

@@ -275,6 +275,71 @@ pub struct EmailEvent {
     pub at: DateTime<Utc>,
 }
 
+labelled!(/// Why an address is on the suppression list: the service stopped
+/// sending to it so as not to be treated as a spammer.
+SuppressionReason {
+    /// The receiving server said the mailbox does not exist.
+    HardBounce => "hard_bounce",
+    /// The user marked an email as spam.
+    Complaint => "complaint",
+    /// The user unsubscribed.
+    Unsubscribe => "unsubscribe",
+});
+
+/// An address on the suppression list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailSuppression {
+    pub address: Email,
+    pub reason: SuppressionReason,
+    pub since: DateTime<Utc>,
+}
+
+/// A customer's authorisation for its partner to view it as a read-only admin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadOnlyGrant {
+    pub customer_id: CustomerId,
+    pub granted_by: String,
+    pub granted_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl ReadOnlyGrant {
+    /// Granted, not revoked, not expired.
+    pub fn is_active(&self, now: DateTime<Utc>) -> bool {
+        self.revoked_at.is_none() && self.granted_at <= now && now < self.expires_at
+    }
+}
+
+/// An email waiting in the outbox for the dispatcher.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutgoingEmail {
+    pub id: uuid::Uuid,
+    pub partner_id: crate::PartnerId,
+    pub to: Email,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i32,
+}
+
+/// One line of the audit trail: who looked up or did what, when, with what outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub partner_id: crate::PartnerId,
+    pub agent_id: crate::AgentId,
+    pub at: DateTime<Utc>,
+    /// `search`, `open_user`, `send_verification_code` …
+    pub action: String,
+    /// What it was about: a global ID or the search text's scope.
+    pub target: Option<String>,
+    /// `success` or the error code.
+    pub outcome: String,
+    /// Details (a search's text, kinds and number of results), never a secret.
+    pub detail: Option<String>,
+    /// The customer it concerns, if one.
+    pub customer_id: Option<CustomerId>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

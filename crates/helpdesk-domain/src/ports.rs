@@ -11,15 +11,16 @@
 
 use async_trait::async_trait;
 
-use crate::access::Agent;
+use crate::access::{Agent, Role};
 use crate::contact::{Email, PhoneNumber};
 use crate::error::Result;
 use crate::ids::{AgentId, CustomerId, DeviceId, PartnerId, PhoneNumberId, SubscriptionId, UserId};
 use crate::model::{
-    Customer, CustomerDomain, CustomerMeetingSite, Device, EmailEvent, License, Order, PhoneNumberRecord, User,
-    UserAdminRole, UserFeature, UserLicense,
+    AuditEntry, Customer, CustomerDomain, CustomerMeetingSite, Device, EmailEvent, EmailSuppression, License, Order,
+    PhoneNumberRecord, ReadOnlyGrant, User, UserAdminRole, UserFeature, UserLicense,
 };
 use crate::search::{SearchHit, SearchInput, SearchKind};
+use crate::verification::CheckOutcome;
 use crate::web::WebOrderNumber;
 
 /// A window into a list: skip `offset`, take at most `limit`.
@@ -92,4 +93,82 @@ pub trait Directory: AgentDirectory {
         customer: CustomerId,
         page: Page,
     ) -> Result<Vec<PhoneNumberRecord>>;
+}
+
+/// Which audit entries to list.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub agent: Option<AgentId>,
+    /// Entries whose target is this customer or one of its records.
+    pub customer: Option<CustomerId>,
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A verification code to issue, already hashed, and the email carrying it.
+#[derive(Debug, Clone)]
+pub struct CodeToIssue {
+    pub user: UserId,
+    pub address: Email,
+    pub hash: Vec<u8>,
+    pub subject: String,
+    pub body: String,
+}
+
+/// The help desk's actions and the partner admin's tools, within one partner.
+#[async_trait]
+pub trait HelpDesk: Directory {
+    /// The partner's agents and their roles.
+    async fn agents_of(&self, partner: PartnerId) -> Result<Vec<Agent>>;
+    /// Gives (`on`) or takes away an agent's role; `None` if the agent is not the partner's.
+    async fn set_role(&self, partner: PartnerId, agent: AgentId, role: Role, on: bool) -> Result<Option<Agent>>;
+
+    /// Stores the code (replacing any earlier one) and queues its email, in one
+    /// transaction; refused when the address is suppressed or too many codes
+    /// were sent. Returns when the code expires.
+    async fn issue_verification_code(
+        &self,
+        partner: PartnerId,
+        code: CodeToIssue,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<chrono::DateTime<chrono::Utc>>;
+    /// Checks a code against the stored hash with `matches`, counting the attempt.
+    async fn check_verification_code(
+        &self,
+        partner: PartnerId,
+        user: UserId,
+        now: chrono::DateTime<chrono::Utc>,
+        matches: &(dyn for<'h> Fn(&'h [u8]) -> bool + Send + Sync),
+    ) -> Result<CheckOutcome>;
+
+    /// The suppression-list entries of these addresses.
+    async fn suppressions(&self, partner: PartnerId, addresses: &[Email]) -> Result<Vec<EmailSuppression>>;
+    /// Takes an address off the suppression list; `false` if it was not on it.
+    async fn remove_suppression(&self, partner: PartnerId, address: &Email) -> Result<bool>;
+
+    /// The latest read-only grant of each of these customers.
+    async fn grants_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<ReadOnlyGrant>>;
+    /// Records a read-only admin session.
+    #[allow(clippy::too_many_arguments)]
+    async fn record_read_only_session(
+        &self,
+        partner: PartnerId,
+        agent: AgentId,
+        customer: CustomerId,
+        reason: &str,
+        starts_at: chrono::DateTime<chrono::Utc>,
+        ends_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<uuid::Uuid>;
+
+    /// Appends entries to the audit log (never changes or deletes one).
+    async fn append_audit(&self, entries: &[AuditEntry]) -> Result<()>;
+    /// A page of the partner's audit log, newest first.
+    async fn audit_log(&self, partner: PartnerId, filter: &AuditFilter, page: Page) -> Result<Vec<AuditEntry>>;
+}
+
+/// Where audit entries go. Recording never blocks and never fails the
+/// request: the sink queues and writes in the background.
+pub trait AuditSink: Send + Sync {
+    /// Queues one entry.
+    fn record(&self, entry: AuditEntry);
 }

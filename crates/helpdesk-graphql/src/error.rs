@@ -27,8 +27,10 @@ pub enum ErrorCode {
     BadUserInput,
     /// The customer has not authorised read-only access.
     AccessNotAuthorized,
-    /// Too many attempts; retry later.
+    /// Too many attempts; retry later (`extensions.retryAt`).
     RateLimited,
+    /// The user's address is on the email suppression list: clear it first.
+    EmailSuppressed,
     /// A dependency is down; retry later.
     ServiceUnavailable,
     /// A bug. Quote the request ID.
@@ -45,6 +47,7 @@ impl ErrorCode {
             ErrorCode::BadUserInput => "BAD_USER_INPUT",
             ErrorCode::AccessNotAuthorized => "ACCESS_NOT_AUTHORIZED",
             ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::EmailSuppressed => "EMAIL_SUPPRESSED",
             ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
         }
@@ -56,7 +59,7 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => 401,
             ErrorCode::Forbidden | ErrorCode::AccessNotAuthorized => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::BadUserInput => 400,
+            ErrorCode::BadUserInput | ErrorCode::EmailSuppressed => 400,
             ErrorCode::RateLimited => 429,
             ErrorCode::ServiceUnavailable => 503,
             ErrorCode::Internal => 500,
@@ -94,6 +97,9 @@ impl ApiError {
                 DomainError::Forbidden(_) => ErrorCode::Forbidden,
                 DomainError::Unavailable(_) => ErrorCode::ServiceUnavailable,
                 DomainError::Internal(_) => ErrorCode::Internal,
+                DomainError::AccessNotAuthorized(_) => ErrorCode::AccessNotAuthorized,
+                DomainError::RateLimited { .. } => ErrorCode::RateLimited,
+                DomainError::EmailSuppressed(_) => ErrorCode::EmailSuppressed,
             },
             ApiError::BadInput(_) | ApiError::Rejected(_) => ErrorCode::BadUserInput,
         }
@@ -113,15 +119,19 @@ impl ApiError {
     /// (a request refused before it reached the schema).
     pub fn into_server_error(self, request_id: &str) -> ServerError {
         let mut e = ServerError::new(self.public_message(), None);
-        set_extensions(&mut e, self.code(), request_id);
+        set_extensions(&mut e, Some(&self), request_id);
         e
     }
 }
 
-fn set_extensions(e: &mut ServerError, code: ErrorCode, request_id: &str) {
+/// `code`, `requestId` and, when rate limited, `retryAt`.
+fn set_extensions(e: &mut ServerError, api: Option<&ApiError>, request_id: &str) {
     let ext = e.extensions.get_or_insert_with(ErrorExtensionValues::default);
-    ext.set("code", code.as_str());
+    ext.set("code", api.map_or(ErrorCode::BadUserInput, ApiError::code).as_str());
     ext.set("requestId", request_id);
+    if let Some(ApiError::Domain(DomainError::RateLimited { retry_at, .. })) = api {
+        ext.set("retryAt", retry_at.to_rfc3339());
+    }
 }
 
 /// Writes the code (and the request ID) into every error of a response,
@@ -129,18 +139,14 @@ fn set_extensions(e: &mut ServerError, code: ErrorCode, request_id: &str) {
 pub fn finalize(response: &mut Response, request_id: &str) {
     for e in &mut response.errors {
         let api = e.source::<ApiError>().cloned().or_else(|| e.source::<DomainError>().cloned().map(ApiError::Domain));
-        let code = match api {
-            Some(api) => {
-                if matches!(api.code(), ErrorCode::Internal | ErrorCode::ServiceUnavailable) {
-                    tracing::error!(request_id, error = %api, path = ?e.path, "request failed");
-                }
-                e.message = api.public_message();
-                api.code()
+        if let Some(api) = &api {
+            if matches!(api.code(), ErrorCode::Internal | ErrorCode::ServiceUnavailable) {
+                tracing::error!(request_id, error = %api, path = ?e.path, "request failed");
             }
-            // async-graphql's own errors: parse, validation, limits.
-            None => ErrorCode::BadUserInput,
-        };
-        set_extensions(e, code, request_id);
+            e.message = api.public_message();
+        }
+        // No source: async-graphql's own errors (parse, validation, limits).
+        set_extensions(e, api.as_ref(), request_id);
     }
 }
 

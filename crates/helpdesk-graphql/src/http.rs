@@ -23,12 +23,12 @@ use axum::extract::{Path, Query as UrlQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use helpdesk_domain::ports::Directory;
 use serde::Deserialize;
 use tracing::Instrument;
 
 use crate::HelpdeskSchema;
-use crate::auth::{TokenIssuer, authenticate};
+use crate::auth::authenticate;
+use crate::context::Services;
 use crate::error::{ApiError, finalize};
 use crate::limits::{Limits, count_aliases, operation_type};
 use crate::loaders::{Loaders, RequestContext};
@@ -36,8 +36,7 @@ use crate::loaders::{Loaders, RequestContext};
 /// What the HTTP layer needs, shared by all requests.
 pub struct AppState {
     pub schema: HelpdeskSchema,
-    pub directory: Arc<dyn Directory>,
-    pub issuer: TokenIssuer,
+    pub services: Arc<Services>,
     pub limits: Limits,
     /// In demo mode, the token GraphiQL opens with.
     pub graphiql_token: Option<String>,
@@ -211,7 +210,8 @@ async fn execute(
     request_id: &str,
     over_get: bool,
 ) -> axum::response::Response {
-    let (agent, scope) = match authenticate(headers, &app.issuer, app.directory.as_ref()).await {
+    let services = &app.services;
+    let caller = match authenticate(headers, &services.issuer, services.helpdesk.as_ref()).await {
         Ok(v) => v,
         Err(e) => return refuse(e, request_id),
     };
@@ -225,12 +225,13 @@ async fn execute(
             return refuse(e, request_id);
         }
         let context = RequestContext {
-            agent: agent.clone(),
-            scope,
-            directory: app.directory.clone(),
+            agent: caller.agent.clone(),
+            read_only: caller.read_only,
+            services: services.clone(),
             request_id: request_id.to_string(),
         };
-        let (loader, batches) = Loaders::for_request(app.directory.clone(), scope.partner_id);
+        let (loader, batches) =
+            Loaders::for_request(services.helpdesk.clone(), caller.agent.partner_id, caller.read_only);
         let request = request.data(context).data(loader);
         let mut response = batches.drive(app.schema.execute(request)).await;
         finalize(&mut response, request_id);

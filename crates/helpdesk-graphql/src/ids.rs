@@ -19,6 +19,8 @@ pub enum NodeType {
     Device,
     PhoneNumber,
     Order,
+    /// A partner's agent (for role management).
+    Agent,
 }
 
 impl NodeType {
@@ -29,11 +31,12 @@ impl NodeType {
             NodeType::Device => "Device",
             NodeType::PhoneNumber => "PhoneNumber",
             NodeType::Order => "Order",
+            NodeType::Agent => "Agent",
         }
     }
 
-    const ALL: [NodeType; 5] =
-        [NodeType::Customer, NodeType::User, NodeType::Device, NodeType::PhoneNumber, NodeType::Order];
+    const ALL: [NodeType; 6] =
+        [NodeType::Customer, NodeType::User, NodeType::Device, NodeType::PhoneNumber, NodeType::Order, NodeType::Agent];
 }
 
 /// The global ID of a record.

@@ -6,7 +6,11 @@
 //!
 //! # Layout
 //!
-//! - [`query`]: the root query (search box, look-ups by ID, number, order).
+//! - [`query`]: the root query (search box, look-ups by ID, number, order;
+//!   agents and the audit log for partner admins).
+//! - [`mutation`]: verification codes, suppression list, read-only admin
+//!   sessions, Help Desk role.
+//! - [`context`]: the request's caller and the role checks.
 //! - `types/`: one module per area (customer, user, device, phone number,
 //!   order, search), each wrapping a domain value.
 //! - [`loaders`]: per-request dataloaders, one batch query per relation.
@@ -17,27 +21,30 @@
 //! - [`http`]: the axum router, `/graphql` and the embedded GraphiQL.
 
 pub mod auth;
+pub mod context;
 pub mod error;
 pub mod http;
 pub mod ids;
 pub mod limits;
 pub mod loaders;
+pub mod mutation;
 pub mod query;
 pub mod types;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, Schema};
 
 pub use auth::TokenIssuer;
+pub use context::Services;
 pub use error::{ApiError, ErrorCode};
 pub use http::{AppState, router};
 pub use limits::Limits;
 
 /// The served schema.
-pub type HelpdeskSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+pub type HelpdeskSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
 /// Builds the schema with its depth and complexity limits.
 pub fn schema(limits: &Limits) -> HelpdeskSchema {
-    Schema::build(query::Query, EmptyMutation, EmptySubscription)
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(32)

@@ -23,33 +23,44 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use futures::StreamExt;
 use futures::future::BoxFuture;
 use futures::stream::FuturesUnordered;
-use helpdesk_domain::access::{Agent, Scope};
 use helpdesk_domain::model::*;
-use helpdesk_domain::ports::Directory;
+use helpdesk_domain::ports::HelpDesk;
 use helpdesk_domain::{
     CustomerId, DeviceId, Email, Error as DomainError, PartnerId, PhoneNumberId, SubscriptionId, UserId,
 };
 
+pub use crate::context::{RequestContext, request};
 use crate::error::{ApiError, ApiResult};
-
-/// What every resolver of one request may use: who asks, within which
-/// partner, and the directory to ask.
-pub struct RequestContext {
-    pub agent: Agent,
-    pub scope: Scope,
-    pub directory: Arc<dyn Directory>,
-    pub request_id: String,
-}
-
-/// The request's context (put there by the HTTP layer).
-pub fn request<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestContext> {
-    ctx.data::<RequestContext>().map_err(|_| ApiError::Domain(DomainError::Internal("request context missing".into())))
-}
 
 /// The batch loaders of one request, confined to its partner.
 pub struct Loaders {
-    directory: Arc<dyn Directory>,
+    directory: Arc<dyn HelpDesk>,
     partner: PartnerId,
+    /// A read-only admin session's customer: records of other customers are
+    /// dropped as if they did not exist.
+    only_customer: Option<CustomerId>,
+}
+
+/// The customer a record belongs to.
+trait OwnedBy {
+    fn owner(&self) -> CustomerId;
+}
+
+impl OwnedBy for Customer {
+    fn owner(&self) -> CustomerId {
+        self.id
+    }
+}
+
+macro_rules! owned_by_customer_id {
+    ($($t:ty),+) => { $(impl OwnedBy for $t { fn owner(&self) -> CustomerId { self.customer_id } })+ };
+}
+owned_by_customer_id!(User, Device, PhoneNumberRecord, Order);
+
+impl Loaders {
+    fn visible<T: OwnedBy>(&self, v: &T) -> bool {
+        self.only_customer.is_none_or(|c| v.owner() == c)
+    }
 }
 
 /// The batch tasks of one request's dataloader, run on the request's own
@@ -66,13 +77,18 @@ impl Loaders {
     /// with [`BatchTasks::drive`]: a batch can only start once the executor
     /// has registered every key of the current pass, so a page of N results
     /// always costs the same number of queries.
-    pub fn for_request(directory: Arc<dyn Directory>, partner: PartnerId) -> (DataLoader<Loaders>, BatchTasks) {
+    pub fn for_request(
+        directory: Arc<dyn HelpDesk>,
+        partner: PartnerId,
+        only_customer: Option<CustomerId>,
+    ) -> (DataLoader<Loaders>, BatchTasks) {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let loader = DataLoader::new(Loaders { directory, partner }, move |task: BoxFuture<'static, ()>| {
-            // The receiver lives as long as the request; a send can only fail
-            // after the request finished, when nobody waits for the batch.
-            let _ = tx.send(task);
-        });
+        let loader =
+            DataLoader::new(Loaders { directory, partner, only_customer }, move |task: BoxFuture<'static, ()>| {
+                // The receiver lives as long as the request; a send can only fail
+                // after the request finished, when nobody waits for the batch.
+                let _ = tx.send(task);
+            });
         (loader, BatchTasks(rx))
     }
 }
@@ -169,7 +185,7 @@ macro_rules! by_id {
             type Error = ApiError;
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $value>, ApiError> {
                 let rows = self.directory.$method(self.partner, keys).await?;
-                Ok(rows.into_iter().map(|$v| ($k, $v)).collect())
+                Ok(rows.into_iter().filter(|v| self.visible(v)).map(|$v| ($k, $v)).collect())
             }
         }
     };
@@ -226,16 +242,28 @@ DevicesOf(UserId) => Device, devices_of_users, |v| match &v.owner {
     DeviceOwner::Place(_) => UserId(uuid::Uuid::nil()),
 });
 
-/// The last email sent to an address.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct LastEmailTo(pub Email);
+/// Relations with at most one value per key, keyed by a newtype naming the relation.
+macro_rules! one_per_key {
+    ($(#[$doc:meta])* $key:ident($inner:ty) => $value:ty, $method:ident, |$v:ident| $k:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $key(pub $inner);
 
-impl Loader<LastEmailTo> for Loaders {
-    type Value = EmailEvent;
-    type Error = ApiError;
-    async fn load(&self, keys: &[LastEmailTo]) -> Result<HashMap<LastEmailTo, EmailEvent>, ApiError> {
-        let addresses: Vec<Email> = keys.iter().map(|k| k.0.clone()).collect();
-        let rows = self.directory.last_emails(self.partner, &addresses).await?;
-        Ok(rows.into_iter().map(|e| (LastEmailTo(e.address.clone()), e)).collect())
-    }
+        impl Loader<$key> for Loaders {
+            type Value = $value;
+            type Error = ApiError;
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $value>, ApiError> {
+                let inner: Vec<$inner> = keys.iter().map(|k| k.0.clone()).collect();
+                let rows = self.directory.$method(self.partner, &inner).await?;
+                Ok(rows.into_iter().map(|$v| ($key($k), $v)).collect())
+            }
+        }
+    };
 }
+
+one_per_key!(/// The last email sent to an address.
+    LastEmailTo(Email) => EmailEvent, last_emails, |e| e.address.clone());
+one_per_key!(/// The suppression-list entry of an address.
+    SuppressionOf(Email) => EmailSuppression, suppressions, |e| e.address.clone());
+one_per_key!(/// The latest read-only grant of a customer.
+    GrantOf(CustomerId) => ReadOnlyGrant, grants_of, |g| g.customer_id);

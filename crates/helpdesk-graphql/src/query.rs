@@ -1,20 +1,26 @@
-//! The root query: the search box and direct look-ups.
+//! The root query: the search box and direct look-ups (help desk agents), the
+//! agents and the audit log (partner administrators).
 
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use helpdesk_domain::ports::AuditFilter;
 use helpdesk_domain::{
-    CustomerId, DeviceId, Error as DomainError, PhoneNumberId, SubscriptionId, UserId, WebOrderNumber,
+    AgentId, CustomerId, DeviceId, Error as DomainError, PhoneNumberId, SubscriptionId, UserId, WebOrderNumber,
 };
 
 use crate::error::{ApiError, ApiResult};
-use crate::ids::{NodeType, decode, decode_as};
+use crate::ids::{NodeType, PageRequest, decode, decode_as, encode};
 use crate::loaders::{self, request};
-use crate::types::{self, Customer, Device, Node, Order, PhoneNumber, SearchConnection, SearchKind, User};
+use crate::types::{
+    self, Agent, AuditEntry, Customer, Device, Node, Order, PhoneNumber, SearchConnection, SearchKind, User,
+};
 
 /// The help desk's read side.
 #[derive(Default)]
 pub struct Query;
 
-fn not_found(what: &'static str) -> ApiError {
+pub(crate) fn not_found(what: &'static str) -> ApiError {
     ApiError::Domain(DomainError::NotFound(what))
 }
 
@@ -23,6 +29,9 @@ fn not_found(what: &'static str) -> ApiError {
 pub struct Me {
     name: String,
     email: String,
+    roles: Vec<types::AgentRole>,
+    /// Set during a read-only admin session: the one customer it may see.
+    read_only_customer_id: Option<ID>,
 }
 
 #[Object]
@@ -40,6 +49,7 @@ impl Query {
         #[graphql(desc = "Only these kinds of results (default: all).")] kinds: Option<Vec<SearchKind>>,
         #[graphql(desc = "Search inside this customer only.")] customer_id: Option<ID>,
     ) -> ApiResult<SearchConnection> {
+        request(ctx)?.help_desk()?;
         let customer = match customer_id {
             None => None,
             Some(id) => {
@@ -52,42 +62,62 @@ impl Query {
         types::search(ctx, &query, first, after.as_deref(), kinds, customer).await
     }
 
-    /// A customer by its global ID.
+    /// A customer by its global ID (opening it is recorded in the audit trail).
     async fn customer(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Customer>> {
-        let key = CustomerId(decode_as(&id, NodeType::Customer)?);
-        Ok(Some(Customer(loaders::one(ctx, key).await?.ok_or_else(|| not_found("customer"))?)))
+        let rc = request(ctx)?;
+        let result = async {
+            rc.help_desk()?;
+            let key = CustomerId(decode_as(&id, NodeType::Customer)?);
+            loaders::one(ctx, key).await?.ok_or_else(|| not_found("customer"))
+        }
+        .await;
+        rc.audit("open_customer", Some(id.to_string()), result.as_ref().ok().map(|c| c.id), &result, None);
+        Ok(Some(Customer(result?)))
     }
 
-    /// A user by its global ID.
+    /// A user by its global ID (opening it is recorded in the audit trail).
     async fn user(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<User>> {
-        let key = UserId(decode_as(&id, NodeType::User)?);
-        Ok(Some(User(loaders::one(ctx, key).await?.ok_or_else(|| not_found("user"))?)))
+        let rc = request(ctx)?;
+        let result = async {
+            rc.help_desk()?;
+            let key = UserId(decode_as(&id, NodeType::User)?);
+            loaders::one(ctx, key).await?.ok_or_else(|| not_found("user"))
+        }
+        .await;
+        rc.audit("open_user", Some(id.to_string()), result.as_ref().ok().map(|u| u.customer_id), &result, None);
+        Ok(Some(User(result?)))
     }
 
     /// A device by its global ID.
     async fn device(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Device>> {
+        request(ctx)?.help_desk()?;
         let key = DeviceId(decode_as(&id, NodeType::Device)?);
         Ok(Some(Device(loaders::one(ctx, key).await?.ok_or_else(|| not_found("device"))?)))
     }
 
     /// A phone number, typed in any accepted format (`+1-212-456-7890`).
     async fn phone_number(&self, ctx: &Context<'_>, number: String) -> ApiResult<Option<PhoneNumber>> {
-        let number = helpdesk_domain::PhoneNumber::parse(&number)?;
         let rc = request(ctx)?;
-        let found = rc.directory.phone_number_by_number(rc.scope.partner_id, &number).await?;
+        let scope = rc.help_desk()?;
+        let number = helpdesk_domain::PhoneNumber::parse(&number)?;
+        let found = rc.directory().phone_number_by_number(scope.partner_id, &number).await?;
+        let found = found.filter(|n| rc.read_only.is_none_or(|c| n.customer_id == c));
         Ok(Some(PhoneNumber(found.ok_or_else(|| not_found("phone number"))?)))
     }
 
     /// An order by its web order number.
     async fn order(&self, ctx: &Context<'_>, web_order_number: String) -> ApiResult<Option<Order>> {
-        let number = WebOrderNumber::parse(&web_order_number)?;
         let rc = request(ctx)?;
-        let found = rc.directory.order_by_number(rc.scope.partner_id, &number).await?;
+        let scope = rc.help_desk()?;
+        let number = WebOrderNumber::parse(&web_order_number)?;
+        let found = rc.directory().order_by_number(scope.partner_id, &number).await?;
+        let found = found.filter(|o| rc.read_only.is_none_or(|c| o.customer_id == c));
         Ok(Some(Order(found.ok_or_else(|| not_found("order"))?)))
     }
 
     /// Anything by its global ID.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
+        request(ctx)?.help_desk()?;
         let (ty, key) = decode(&id)?;
         let node = match ty {
             NodeType::Customer => loaders::one(ctx, CustomerId(key)).await?.map(|v| Node::Customer(Customer(v))),
@@ -97,6 +127,7 @@ impl Query {
                 loaders::one(ctx, PhoneNumberId(key)).await?.map(|v| Node::PhoneNumber(PhoneNumber(v)))
             }
             NodeType::Order => loaders::one(ctx, SubscriptionId(key)).await?.map(|v| Node::Order(Order(v))),
+            NodeType::Agent => None,
         };
         Ok(Some(node.ok_or_else(|| not_found("node"))?))
     }
@@ -104,6 +135,43 @@ impl Query {
     /// The signed-in agent.
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<Me> {
         let rc = request(ctx)?;
-        Ok(Me { name: rc.agent.name.clone(), email: rc.agent.email.to_string() })
+        Ok(Me {
+            name: rc.agent.name.clone(),
+            email: rc.agent.email.to_string(),
+            roles: rc.agent.roles.iter().map(|r| (*r).into()).collect(),
+            read_only_customer_id: rc.read_only.map(|c| encode(NodeType::Customer, c.0)),
+        })
+    }
+
+    /// The partner's agents and their roles (partner administrators only).
+    async fn agents(&self, ctx: &Context<'_>) -> ApiResult<Vec<Agent>> {
+        let rc = request(ctx)?;
+        let scope = rc.partner_admin()?;
+        Ok(rc.helpdesk().agents_of(scope.partner_id).await?.into_iter().map(Agent).collect())
+    }
+
+    /// The partner's audit trail, newest first (partner administrators only).
+    #[allow(clippy::too_many_arguments)]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        agent_id: Option<ID>,
+        customer_id: Option<ID>,
+        since: Option<DateTime<Utc>>,
+        until: Option<DateTime<Utc>>,
+    ) -> ApiResult<Connection<String, AuditEntry>> {
+        let rc = request(ctx)?;
+        let scope = rc.partner_admin()?;
+        let req = PageRequest::parse(first, after.as_deref())?;
+        let filter = AuditFilter {
+            agent: agent_id.map(|id| decode_as(&id, NodeType::Agent).map(AgentId)).transpose()?,
+            customer: customer_id.map(|id| decode_as(&id, NodeType::Customer).map(CustomerId)).transpose()?,
+            since,
+            until,
+        };
+        let rows = rc.helpdesk().audit_log(scope.partner_id, &filter, types::store_page(req)).await?;
+        Ok(types::connection(req, rows.into_iter().map(AuditEntry::from).collect()))
     }
 }

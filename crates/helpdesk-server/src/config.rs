@@ -31,6 +31,54 @@ pub enum Command {
     Token(TokenConfig),
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Record a customer's authorisation of read-only access by its partner (demos, tests).
+    Grant(GrantConfig),
+    /// Revoke a customer's read-only access grants.
+    RevokeGrant(RevokeGrantConfig),
+}
+
+/// `helpdesk grant`.
+#[derive(Debug, Clone, Args)]
+pub struct GrantConfig {
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+    /// The customer's organisation ID (a UUID).
+    #[arg(long)]
+    pub customer: uuid::Uuid,
+    /// How long the grant lasts, in hours.
+    #[arg(long, default_value_t = 24)]
+    pub hours: i64,
+}
+
+/// `helpdesk revoke-grant`.
+#[derive(Debug, Clone, Args)]
+pub struct RevokeGrantConfig {
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+    /// The customer's organisation ID (a UUID).
+    #[arg(long)]
+    pub customer: uuid::Uuid,
+}
+
+/// Where emails go.
+#[derive(Debug, Clone, Args)]
+pub struct MailConfig {
+    /// The SMTP relay, `smtp://host:port`. Without it, emails are written as
+    /// `.eml` files into `--mail-dir`.
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of the service's emails.
+    #[arg(long, env = "MAIL_FROM", default_value = "Help desk <no-reply@helpdesk.example.com>")]
+    pub mail_from: String,
+    /// Folder for `.eml` files when no SMTP relay is configured.
+    #[arg(long, env = "MAIL_DIR", default_value = "mail")]
+    pub mail_dir: std::path::PathBuf,
+    /// First retry delay after a failed send, in milliseconds (doubles each time, up to 5 minutes).
+    #[arg(long, env = "MAIL_RETRY_MS", default_value_t = 2_000)]
+    pub mail_retry_ms: u64,
+    /// How often the dispatcher looks for due emails, in milliseconds.
+    #[arg(long, env = "MAIL_POLL_MS", default_value_t = 1_000)]
+    pub mail_poll_ms: u64,
 }
 
 /// Where the data lives.
@@ -96,6 +144,11 @@ pub struct ServeConfig {
     pub database: DatabaseConfig,
     #[command(flatten)]
     pub secret: SecretConfig,
+    #[command(flatten)]
+    pub mail: MailConfig,
+    /// The gateway's address as users reach it, for launch URLs (default: http://LISTEN).
+    #[arg(long, env = "HELPDESK_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "HELPDESK_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,

@@ -9,8 +9,10 @@
 //! - [`config`]: the CLI and its environment fallbacks, one struct per command.
 //! - [`start`]: connect, migrate, seed (demo), bind, serve; returns a [`Running`] server.
 //! - [`mint_token`]: what `helpdesk token` does.
+//! - [`mailer`]: the email dispatcher (SMTP relay or `.eml` files).
 
 pub mod config;
+pub mod mailer;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -18,9 +20,10 @@ use std::time::Duration;
 
 use helpdesk_domain::Email;
 use helpdesk_domain::ports::AgentDirectory;
-use helpdesk_graphql::{AppState, TokenIssuer};
+use helpdesk_domain::verification::CodeHasher;
+use helpdesk_graphql::{AppState, Services, TokenIssuer};
 use helpdesk_store::seed::{self, Scale, fixtures};
-use helpdesk_store::{Store, StoreError};
+use helpdesk_store::{AuditWriter, Store, StoreError};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -109,16 +112,35 @@ pub async fn start(config: &ServeConfig) -> Result<Running, ServerError> {
         None
     };
     let limits = config.limits();
+    let listener = TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let transport = mailer::Transport::from_config(config.mail.smtp_url.as_deref(), config.mail.mail_dir.clone())
+        .map_err(ServerError::Config)?;
+    let mailer = mailer::Mailer::start(
+        store.clone(),
+        mailer::MailerConfig {
+            transport,
+            from: config.mail.mail_from.clone(),
+            retry_base: Duration::from_millis(config.mail.mail_retry_ms),
+            poll: Duration::from_millis(config.mail.mail_poll_ms),
+        },
+    );
+    let (audit, audit_task) = AuditWriter::start(store.clone());
+    let services = Services {
+        helpdesk: Arc::new(store.clone()),
+        audit: Arc::new(audit),
+        issuer: TokenIssuer::new(secret.as_bytes()),
+        // The code hash key is derived from the secret, for a separate use.
+        hasher: CodeHasher::new(format!("verification-code:{secret}").as_bytes()),
+        public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
+    };
     let state = AppState {
         schema: helpdesk_graphql::schema(&limits),
-        directory: Arc::new(store.clone()),
-        issuer: TokenIssuer::new(secret.as_bytes()),
+        services: Arc::new(services),
         limits,
         graphiql_token: demo_token.clone(),
     };
     let app = helpdesk_graphql::router(state);
-    let listener = TcpListener::bind(config.listen).await?;
-    let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
     let grace = Duration::from_secs(config.shutdown_grace_secs);
     let stopping = Arc::new(tokio::sync::Notify::new());
@@ -136,13 +158,17 @@ pub async fn start(config: &ServeConfig) -> Result<Running, ServerError> {
             stopping.notified().await;
             tokio::time::sleep(grace).await;
         };
-        tokio::select! {
+        let result = tokio::select! {
             r = serve => r,
             _ = deadline => {
                 tracing::warn!("shutdown grace period over: dropping unfinished requests");
                 Ok(())
             }
-        }
+        };
+        // The router (and with it every audit sender) is gone: write what is queued.
+        audit_task.close().await;
+        mailer.stop().await;
+        result
     });
     Ok(Running { addr, store, demo_token, shutdown: tx, task })
 }
@@ -194,6 +220,20 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
                 "seeded {} customers, {} users, {} devices, {} phone numbers, {} orders in {:.1?}",
                 report.customers, report.users, report.devices, report.phone_numbers, report.orders, report.elapsed
             );
+            Ok(())
+        }
+        Command::Grant(c) => {
+            let store = open_store(&c.database).await?;
+            let grant = store
+                .grant_read_only_access(helpdesk_domain::CustomerId(c.customer), c.hours, "customer admin (CLI)")
+                .await?;
+            println!("customer {} authorised read-only access until {}", c.customer, grant.expires_at.to_rfc3339());
+            Ok(())
+        }
+        Command::RevokeGrant(c) => {
+            let store = open_store(&c.database).await?;
+            let n = store.revoke_read_only_access(helpdesk_domain::CustomerId(c.customer)).await?;
+            println!("revoked {n} active grant(s) of customer {}", c.customer);
             Ok(())
         }
         Command::Token(c) => {

@@ -48,6 +48,17 @@ async fn page_of<E: EntityTrait>(
     Ok(select.offset(page.offset).limit(page.limit).all(db).await?)
 }
 
+/// Rows sorted by `group` then newest first: keeps the first (newest) row of each group.
+pub(crate) fn first_of_each<T, K: PartialEq>(rows: Vec<T>, group: impl Fn(&T) -> K) -> Vec<T> {
+    let mut kept: Vec<T> = Vec::new();
+    for row in rows {
+        if kept.last().is_none_or(|prev| group(prev) != group(&row)) {
+            kept.push(row);
+        }
+    }
+    kept
+}
+
 fn keys<T: Copy>(ids: &[T], f: impl Fn(T) -> Uuid) -> Vec<Uuid> {
     let mut v: Vec<Uuid> = ids.iter().map(|id| f(*id)).collect();
     v.sort();
@@ -206,14 +217,7 @@ impl Directory for Store {
             .all(self.db())
             .await
             .map_err(StoreError::from)?;
-        // Newest first within each address: keep the first row of each.
-        let mut last: Vec<email_events::Model> = Vec::new();
-        for row in rows {
-            if last.last().is_none_or(|prev| prev.address != row.address) {
-                last.push(row);
-            }
-        }
-        Ok(all(last, mapping::email_event)?)
+        Ok(all(first_of_each(rows, |r| r.address.clone()), mapping::email_event)?)
     }
 
     async fn users_of_customer(&self, partner: PartnerId, customer: CustomerId, page: Page) -> Result<Vec<User>> {

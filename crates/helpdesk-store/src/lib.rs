@@ -11,15 +11,22 @@
 //! - [`Store`]: the connection, migrations and the statement counter.
 //! - `directory`: the read-side port ([`helpdesk_domain::ports::Directory`]),
 //!   one batch query per relation so the API's dataloaders stay flat.
+//! - `actions`: the help desk's actions and the partner admin's tools
+//!   ([`helpdesk_domain::ports::HelpDesk`]), each in one transaction.
+//! - `outbox`: emails queued with what caused them, claimed by the dispatcher.
+//! - [`AuditWriter`]: the audit trail, written in batches off the request path.
 //! - `search`: one exact look-up per reading of the search text, word
 //!   prefixes for names, ranked by the domain's rules.
 //! - [`seed`]: the deterministic demo data generator.
 //! - [`StoreError`]: the one error enum of this crate.
 
+mod actions;
+mod audit;
 mod directory;
 mod entity;
 mod error;
 mod mapping;
+mod outbox;
 mod search;
 pub mod seed;
 
@@ -30,7 +37,9 @@ use std::time::Duration;
 use helpdesk_migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait};
 
+pub use audit::{AuditTask, AuditWriter};
 pub use error::StoreError;
+pub use outbox::Delivery;
 
 /// How to reach the database.
 #[derive(Debug, Clone)]
@@ -55,6 +64,7 @@ impl StoreOptions {
 pub struct Store {
     db: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    outbox_notify: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for Store {
@@ -72,7 +82,11 @@ impl Store {
             .min_connections(1)
             .acquire_timeout(options.acquire_timeout)
             .connect_timeout(options.acquire_timeout)
-            .sqlx_logging(false);
+            .sqlx_logging(false)
+            // A name search's best plan depends on its prefix: with PostgreSQL's
+            // generic plans for prepared statements, a later search could walk a
+            // partner's whole index in order. Plan each statement for its values.
+            .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         let mut db = Database::connect(opts).await?;
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
@@ -84,7 +98,7 @@ impl Store {
             // WAL lets readers run while the seeder or a mutation writes.
             db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
         }
-        Ok(Store { db, statements })
+        Ok(Store { db, statements, outbox_notify: Arc::new(tokio::sync::Notify::new()) })
     }
 
     /// Applies the migrations that have not run yet.

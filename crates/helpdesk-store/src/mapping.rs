@@ -174,3 +174,41 @@ pub(crate) fn email_event(row: email_events::Model) -> R<EmailEvent> {
 pub(crate) fn all<T, U>(rows: Vec<T>, f: impl Fn(T) -> R<U>) -> R<Vec<U>> {
     rows.into_iter().map(f).collect()
 }
+
+pub(crate) fn suppression(row: email_suppressions::Model) -> R<EmailSuppression> {
+    Ok(EmailSuppression { address: parse(Email::parse, &row.address)?, reason: label(&row.reason)?, since: row.since })
+}
+
+pub(crate) fn grant(row: read_only_grants::Model) -> R<ReadOnlyGrant> {
+    Ok(ReadOnlyGrant {
+        customer_id: CustomerId(row.customer_id),
+        granted_by: row.granted_by,
+        granted_at: row.granted_at,
+        expires_at: row.expires_at,
+        revoked_at: row.revoked_at,
+    })
+}
+
+pub(crate) fn audit_entry(row: audit_log::Model) -> R<AuditEntry> {
+    Ok(AuditEntry {
+        partner_id: PartnerId(row.partner_id),
+        agent_id: AgentId(row.agent_id),
+        at: row.at,
+        action: row.action,
+        target: row.target,
+        outcome: row.outcome,
+        detail: row.detail,
+        customer_id: row.customer_id.map(CustomerId),
+    })
+}
+
+pub(crate) fn outgoing(row: outbox::Model) -> R<OutgoingEmail> {
+    Ok(OutgoingEmail {
+        id: row.id,
+        partner_id: PartnerId(row.partner_id),
+        to: parse(Email::parse, &row.address)?,
+        subject: row.subject,
+        body: row.body,
+        attempts: row.attempts,
+    })
+}

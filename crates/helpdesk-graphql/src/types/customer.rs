@@ -12,7 +12,7 @@ use super::search::search;
 use super::{CustomerStatus, Device, Order, PhoneNumber, SearchConnection, SearchKind, User};
 use crate::error::ApiResult;
 use crate::ids::{NodeType, PageRequest, encode};
-use crate::loaders::{self, AdminsOf, DomainsOf, MeetingSitesOf, OrdersOf, request};
+use crate::loaders::{self, AdminsOf, DomainsOf, GrantOf, MeetingSitesOf, OrdersOf, request};
 
 /// A customer organisation managed by the agent's partner.
 pub struct Customer(pub model::Customer);
@@ -35,6 +35,15 @@ pub struct CustomerSettings {
 pub struct CustomerDomain {
     name: String,
     verified: bool,
+}
+
+/// The customer's authorisation of read-only admin access by its partner.
+#[derive(SimpleObject)]
+pub struct ReadOnlyAccess {
+    /// A grant is active now.
+    authorized: bool,
+    since: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
 }
 
 /// An administrator of the customer's organisation.
@@ -107,6 +116,17 @@ impl Customer {
     async fn admins(&self, ctx: &Context<'_>) -> ApiResult<Vec<CustomerAdmin>> {
         Ok(loaders::many(ctx, AdminsOf(self.0.id)).await?.into_iter().map(CustomerAdmin).collect())
     }
+    /// Whether the customer lets its partner view it as a read-only admin (C4).
+    async fn read_only_access(&self, ctx: &Context<'_>) -> ApiResult<ReadOnlyAccess> {
+        let grant = loaders::one(ctx, GrantOf(self.0.id)).await?;
+        let now = Utc::now();
+        Ok(match grant {
+            Some(g) if g.is_active(now) => {
+                ReadOnlyAccess { authorized: true, since: Some(g.granted_at), until: Some(g.expires_at) }
+            }
+            _ => ReadOnlyAccess { authorized: false, since: None, until: None },
+        })
+    }
     /// The organisation's users, by email address.
     #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
     async fn users(
@@ -117,7 +137,7 @@ impl Customer {
     ) -> ApiResult<Connection<String, User>> {
         let req = PageRequest::parse(first, after.as_deref())?;
         let rc = request(ctx)?;
-        let rows = rc.directory.users_of_customer(rc.scope.partner_id, self.0.id, store_page(req)).await?;
+        let rows = rc.directory().users_of_customer(rc.agent.partner_id, self.0.id, store_page(req)).await?;
         Ok(connection(req, rows.into_iter().map(User).collect()))
     }
     /// The organisation's devices, third-party ones included.
@@ -130,7 +150,7 @@ impl Customer {
     ) -> ApiResult<Connection<String, Device>> {
         let req = PageRequest::parse(first, after.as_deref())?;
         let rc = request(ctx)?;
-        let rows = rc.directory.devices_of_customer(rc.scope.partner_id, self.0.id, store_page(req)).await?;
+        let rows = rc.directory().devices_of_customer(rc.agent.partner_id, self.0.id, store_page(req)).await?;
         Ok(connection(req, rows.into_iter().map(Device).collect()))
     }
     /// The organisation's phone numbers.
@@ -143,7 +163,7 @@ impl Customer {
     ) -> ApiResult<Connection<String, PhoneNumber>> {
         let req = PageRequest::parse(first, after.as_deref())?;
         let rc = request(ctx)?;
-        let rows = rc.directory.phone_numbers_of_customer(rc.scope.partner_id, self.0.id, store_page(req)).await?;
+        let rows = rc.directory().phone_numbers_of_customer(rc.agent.partner_id, self.0.id, store_page(req)).await?;
         Ok(connection(req, rows.into_iter().map(PhoneNumber).collect()))
     }
     /// The same search as the top-level one, inside this organisation only (S14).

@@ -136,3 +136,14 @@ pub enum MatchedField {
     DeviceId,
     WebOrderNumber,
 }
+
+/// Why an address is on the suppression list.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "model::SuppressionReason")]
+pub enum SuppressionReason {
+    /// The receiving server said the mailbox does not exist.
+    HardBounce,
+    /// The user marked an email as spam.
+    Complaint,
+    Unsubscribe,
+}

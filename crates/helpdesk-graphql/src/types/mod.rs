@@ -4,21 +4,24 @@
 //! its relations through the request's dataloaders. Database rows never
 //! reach this crate.
 
+mod agent;
 mod customer;
 mod device;
 mod enums;
 mod order;
-mod page;
+pub(crate) mod page;
 mod phone_number;
 mod search;
 mod user;
 
 use async_graphql::{ID, Interface, Union};
 
+pub use agent::{Agent, AgentRole, AuditEntry};
 pub use customer::Customer;
 pub use device::Device;
 pub use enums::*;
 pub use order::Order;
+pub use page::{connection, store_page};
 pub use phone_number::PhoneNumber;
 pub use search::{SearchConnection, search};
 pub use user::User;

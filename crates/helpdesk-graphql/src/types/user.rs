@@ -6,10 +6,10 @@ use chrono::{DateTime, Utc};
 use helpdesk_domain::model;
 use uuid::Uuid;
 
-use super::{AdminRole, Customer, Device, EmailStatus, UserStatus};
+use super::{AdminRole, Customer, Device, EmailStatus, SuppressionReason, UserStatus};
 use crate::error::ApiResult;
 use crate::ids::{NodeType, encode};
-use crate::loaders::{self, AdminRolesOf, DevicesOf, FeaturesOf, LastEmailTo, LicensesOfUser};
+use crate::loaders::{self, AdminRolesOf, DevicesOf, FeaturesOf, LastEmailTo, LicensesOfUser, SuppressionOf};
 
 /// A user of a customer organisation.
 pub struct User(pub model::User);
@@ -22,6 +22,13 @@ pub struct EmailEvent {
     /// The mail server's reply, when the email bounced or was rejected.
     reply: Option<String>,
     at: DateTime<Utc>,
+}
+
+/// Why the service stopped emailing an address, and since when.
+#[derive(SimpleObject)]
+pub struct EmailSuppression {
+    reason: SuppressionReason,
+    since: DateTime<Utc>,
 }
 
 #[Object]
@@ -82,6 +89,13 @@ impl User {
     /// The admin roles the user holds in its organisation.
     async fn admin_roles(&self, ctx: &Context<'_>) -> ApiResult<Vec<AdminRole>> {
         Ok(loaders::many(ctx, AdminRolesOf(self.0.id)).await?.into_iter().map(|r| r.role.into()).collect())
+    }
+    /// Whether the user's address is on the email suppression list, and why;
+    /// null if the service emails it normally.
+    async fn email_suppression(&self, ctx: &Context<'_>) -> ApiResult<Option<EmailSuppression>> {
+        Ok(loaders::one(ctx, SuppressionOf(self.0.email.clone()))
+            .await?
+            .map(|s| EmailSuppression { reason: s.reason.into(), since: s.since }))
     }
     /// The devices the user owns.
     async fn devices(&self, ctx: &Context<'_>) -> ApiResult<Vec<Device>> {
