@@ -116,8 +116,12 @@ pub async fn start(config: &ServeConfig) -> Result<Running, ServerError> {
     let addr = listener.local_addr()?;
     let transport = mailer::Transport::from_config(config.mail.smtp_url.as_deref(), config.mail.mail_dir.clone())
         .map_err(ServerError::Config)?;
+    // Background workers (mailer, audit writer) use a small pool of their own.
+    let mut background_options = config.database.store_options();
+    background_options.max_connections = 2;
+    let background = Store::connect(&background_options).await?.sharing_outbox_waker(&store);
     let mailer = mailer::Mailer::start(
-        store.clone(),
+        background.clone(),
         mailer::MailerConfig {
             transport,
             from: config.mail.mail_from.clone(),
@@ -125,7 +129,7 @@ pub async fn start(config: &ServeConfig) -> Result<Running, ServerError> {
             poll: Duration::from_millis(config.mail.mail_poll_ms),
         },
     );
-    let (audit, audit_task) = AuditWriter::start(store.clone());
+    let (audit, audit_task) = AuditWriter::start(background);
     let services = Services {
         helpdesk: Arc::new(store.clone()),
         audit: Arc::new(audit),

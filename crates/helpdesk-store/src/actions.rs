@@ -15,7 +15,6 @@ use helpdesk_domain::{AgentId, CustomerId, Email, Error as DomainError, PartnerI
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -86,7 +85,7 @@ impl HelpDesk for Store {
         code: CodeToIssue,
         now: DateTime<Utc>,
     ) -> Result<DateTime<Utc>> {
-        let txn = self.db().begin().await.map_err(StoreError::from)?;
+        let txn = self.begin_write().await?;
         let suppressed = email_suppressions::Entity::find()
             .filter(email_suppressions::Column::PartnerId.eq(partner.0))
             .filter(email_suppressions::Column::Address.eq(code.address.as_str()))
@@ -154,7 +153,7 @@ impl HelpDesk for Store {
         now: DateTime<Utc>,
         matches: &(dyn for<'h> Fn(&'h [u8]) -> bool + Send + Sync),
     ) -> Result<CheckOutcome> {
-        let txn = self.db().begin().await.map_err(StoreError::from)?;
+        let txn = self.begin_write().await?;
         let row = verification_codes::Entity::find()
             .filter(verification_codes::Column::PartnerId.eq(partner.0))
             .filter(verification_codes::Column::UserId.eq(user.0))

@@ -131,4 +131,25 @@ impl Store {
     pub(crate) fn db(&self) -> &DatabaseConnection {
         &self.db
     }
+
+    /// A transaction that writes. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a transaction that read first and wrote later
+    /// could otherwise fail when another writer went between.
+    pub(crate) async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction, StoreError> {
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(self.db.begin_with_options(options).await?)
+    }
+
+    /// This store woken by `other`'s outbox: background workers get a pool
+    /// of their own (they never take a request's connection, and their
+    /// statements are not counted as the requests'), but must still hear
+    /// when a request queues an email.
+    pub fn sharing_outbox_waker(mut self, other: &Store) -> Store {
+        self.outbox_notify = other.outbox_notify.clone();
+        self
+    }
 }

@@ -208,15 +208,24 @@ impl Query<'_> {
         use users::{Column as C, Entity};
         let first = &name.words()[0];
         let pattern = words_pattern(name);
-        let by = |col: C| starts_with(col, first).add(col.like(pattern.clone()));
-        let cond = Condition::any().add(by(C::FullKey)).add(by(C::ReverseKey)).add(by(C::DisplayKey));
-        let rows = self
-            .scoped(Entity::find(), C::PartnerId, C::CustomerId)
-            .filter(cond)
-            .order_by_asc(C::FullKey)
-            .limit(self.filter.limit * NAME_CANDIDATES_FACTOR)
-            .all(self.db)
-            .await?;
+        // One range scan per key, each in its own index's order: an OR of the
+        // three would make SQLite walk a partner's whole index in order.
+        let mut rows: Vec<users::Model> = Vec::new();
+        for key in [C::FullKey, C::ReverseKey, C::DisplayKey] {
+            let found = self
+                .scoped(Entity::find(), C::PartnerId, C::CustomerId)
+                .filter(starts_with(key, first))
+                .filter(key.like(pattern.clone()))
+                .order_by_asc(key)
+                .limit(self.filter.limit * NAME_CANDIDATES_FACTOR)
+                .all(self.db)
+                .await?;
+            for row in found {
+                if !rows.iter().any(|r| r.id == row.id) {
+                    rows.push(row);
+                }
+            }
+        }
         Ok(rows
             .into_iter()
             .filter_map(|r| {

@@ -22,7 +22,7 @@ use helpdesk_domain::{MacAddress, PhoneNumber, Role};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel};
 use uuid::Uuid;
 
 use crate::entity::*;
@@ -309,8 +309,8 @@ impl Batch {
         self.users.len() + self.devices.len() + self.numbers.len() + self.user_licenses.len()
     }
 
-    async fn flush(&mut self, db: &DatabaseConnection) -> Result<(), StoreError> {
-        let txn = db.begin().await?;
+    async fn flush(&mut self, store: &Store) -> Result<(), StoreError> {
+        let txn = store.begin_write().await?;
         insert(&txn, &mut self.partners).await?;
         insert(&txn, &mut self.agents).await?;
         insert(&txn, &mut self.agent_roles).await?;
@@ -858,10 +858,10 @@ pub async fn seed(store: &Store, scale: Scale) -> Result<SeedReport, StoreError>
             g.generated_customer(partner, index, &sizes, &mut taken);
         }
         if g.batch.len() >= 20_000 {
-            g.batch.flush(store.db()).await?;
+            g.batch.flush(store).await?;
         }
     }
-    g.batch.flush(store.db()).await?;
+    g.batch.flush(store).await?;
     g.report.elapsed = started.elapsed();
     Ok(g.report)
 }

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod access;
+mod actions;
 mod bad_input;
 mod batching;
 mod details;
