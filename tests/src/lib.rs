@@ -127,27 +127,10 @@ pub async fn spawn_app_mailing(backend: Backend, scale: Scale, smtp_url: Option<
 #[macro_export]
 macro_rules! e2e {
     ($(#[$doc:meta])* $name:ident, |$app:ident| $body:expr) => {
-        $(#[$doc])*
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_sqlite() {
-                let $app = $crate::spawn_app($crate::Backend::Sqlite).await;
-                $body.await
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_postgres() {
-                if $crate::postgres_url().is_none() {
-                    eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped");
-                    return;
-                }
-                let $app = $crate::spawn_app($crate::Backend::Postgres).await;
-                $body.await
-            }
-        }
+        $crate::e2e_backends!($(#[$doc])* $name, |backend| async move {
+            let $app = $crate::spawn_app(backend).await;
+            $body.await
+        });
     };
 }
 
