@@ -285,10 +285,13 @@ fn graphiql_page(token: Option<&str>) -> String {
   <script src="/graphiql/graphiql.min.js"></script>
   <script>
     const fetcher = GraphiQL.createFetcher({{ url: '/graphql' }});
+    // A read-only session's launch URL carries its token in the fragment (never sent to a server).
+    const sessionToken = new URLSearchParams(location.hash.slice(1)).get('token');
+    const headers = sessionToken ? JSON.stringify({{ Authorization: 'Bearer ' + sessionToken }}) : {headers_js};
     const root = ReactDOM.createRoot(document.getElementById('graphiql'));
     root.render(React.createElement(GraphiQL, {{
       fetcher,
-      defaultHeaders: {headers_js},
+      defaultHeaders: headers,
       defaultQuery: '{{\n  search(query: "2C:54:91:88:C9:E3") {{\n    interpretedAs {{ kind value }}\n    edges {{ matchedField score node {{ __typename ... on Device {{ model macAddress owner {{ displayName email }} customer {{ name }} }} }} }}\n  }}\n}}\n',
     }}));
   </script>
