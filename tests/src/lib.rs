@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
+pub mod faults;
 pub mod smtp;
 
 use std::time::Duration;
@@ -88,6 +89,12 @@ pub async fn spawn_app_with(backend: Backend, scale: Scale) -> TestApp {
 /// Starts a gateway whose emails go to the SMTP relay at `smtp_url` (or, with
 /// none, into `.eml` files), retrying every 50 ms or so when the relay is down.
 pub async fn spawn_app_mailing(backend: Backend, scale: Scale, smtp_url: Option<String>) -> TestApp {
+    spawn_app_configured(backend, scale, |c| c.mail.smtp_url = smtp_url).await
+}
+
+/// Starts a gateway with its configuration adjusted by `adjust` (a Redis,
+/// cache TTLs, timeouts …). The database is created and seeded first.
+pub async fn spawn_app_configured(backend: Backend, scale: Scale, adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
     let id = uuid::Uuid::new_v4().simple().to_string();
     let dir = std::env::temp_dir().join(format!("helpdesk-test-{id}"));
     std::fs::create_dir_all(&dir).unwrap();
@@ -105,12 +112,12 @@ pub async fn spawn_app_mailing(backend: Backend, scale: Scale, smtp_url: Option<
         }
     };
     let mut config = ServeConfig::for_tests(&url, SECRET);
-    config.mail.smtp_url = smtp_url;
     config.mail.mail_dir = dir.join("mail");
     config.mail.mail_retry_ms = 50;
     config.mail.mail_poll_ms = 50;
     let store = helpdesk_server::open_store(&config.database).await.unwrap();
     seed::seed(&store, scale).await.unwrap();
+    adjust(&mut config);
     let server = helpdesk_server::start(&config).await.unwrap();
     TestApp {
         url: server.graphql_url(),
@@ -182,6 +189,36 @@ where
 }
 
 impl TestApp {
+    /// A second gateway process on the same database (and whatever Redis
+    /// `adjust` names), as behind a load balancer. It shares no memory with the first.
+    pub async fn another_gateway(&self, adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
+        let mut config = ServeConfig::for_tests(&self.database_url, SECRET);
+        config.mail.mail_dir =
+            std::env::temp_dir().join(format!("helpdesk-test-mail-{}", uuid::Uuid::new_v4().simple()));
+        adjust(&mut config);
+        let server = helpdesk_server::start(&config).await.unwrap();
+        TestApp {
+            url: server.graphql_url(),
+            database_url: self.database_url.clone(),
+            server: Some(server),
+            backend: self.backend,
+            client: self.client.clone(),
+            cleanup: Cleanup::Dir(config.mail.mail_dir.clone()),
+        }
+    }
+
+    /// The database URL of this app (to start another gateway on it).
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
+    /// GETs one of the operator endpoints (`/healthz`, `/readyz`, `/metrics`).
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let url = format!("{}{path}", self.url.trim_end_matches("/graphql"));
+        let res = self.client.get(url).send().await.unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    }
+
     /// Runs SQL on the app's database, as a customer-side or clock-side change
     /// the API does not offer (a code that expired, say).
     pub async fn execute_sql(&self, sql: &str) {

@@ -32,12 +32,15 @@ use crate::context::Services;
 use crate::error::{ApiError, finalize};
 use crate::limits::{Limits, count_aliases, operation_type};
 use crate::loaders::{Loaders, RequestContext};
+use crate::ops::{Metrics, Probe};
 
 /// What the HTTP layer needs, shared by all requests.
 pub struct AppState {
     pub schema: HelpdeskSchema,
     pub services: Arc<Services>,
     pub limits: Limits,
+    pub metrics: Arc<Metrics>,
+    pub probe: Arc<dyn Probe>,
     /// In demo mode, the token GraphiQL opens with.
     pub graphiql_token: Option<String>,
 }
@@ -49,6 +52,8 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(get_graphql).post(post_graphql))
         .route("/graphiql/{file}", get(graphiql_asset))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         // Belt and braces: also cap bodies for any extractor added later.
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
@@ -232,9 +237,20 @@ async fn execute(
         };
         let (loader, batches) =
             Loaders::for_request(services.helpdesk.clone(), caller.agent.partner_id, caller.read_only);
-        let request = request.data(context).data(loader);
+        let operation = operation_label(&request);
+        let started = std::time::Instant::now();
+        let request = request.data(context).data(loader).data(app.metrics.clone());
         let mut response = batches.drive(app.schema.execute(request)).await;
         finalize(&mut response, request_id);
+        let outcome = response
+            .errors
+            .first()
+            .and_then(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string().trim_matches('"').to_string()))
+            .unwrap_or_else(|| "ok".into());
+        let elapsed = started.elapsed();
+        app.metrics.requests.with_label_values(&[operation.as_str(), outcome.as_str()]).inc();
+        app.metrics.latency.with_label_values(&[operation.as_str(), outcome.as_str()]).observe(elapsed.as_secs_f64());
+        tracing::info!(operation, outcome, elapsed_ms = elapsed.as_millis() as u64, "graphql operation");
         responses.push(response);
     }
     let body = if batched {
@@ -244,6 +260,38 @@ async fn execute(
         serde_json::to_vec(&single)
     };
     json_response(200, body.unwrap_or_default(), request_id)
+}
+
+/// The operation's name, or its first root field (`search`) when it has none:
+/// the label of its metrics and log lines. Bounded, so labels stay few.
+fn operation_label(request: &Request) -> String {
+    let name = request.operation_name.clone().or_else(|| {
+        let doc = async_graphql::parser::parse_query(&request.query).ok()?;
+        let (_, op) = doc.operations.iter().next()?;
+        op.node.selection_set.node.items.iter().find_map(|s| match &s.node {
+            async_graphql::parser::types::Selection::Field(f) => Some(f.node.name.node.to_string()),
+            _ => None,
+        })
+    });
+    let mut name = name.unwrap_or_else(|| "unknown".into());
+    name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
+    name.truncate(64);
+    name
+}
+
+async fn readyz(State(app): State<Arc<AppState>>) -> axum::response::Response {
+    let checks = app.probe.readiness().await;
+    let ready = checks.iter().all(|(c, required)| c.ok || !required);
+    let body = serde_json::json!({
+        "ready": ready,
+        "checks": checks.iter().map(|(c, _)| c).collect::<Vec<_>>(),
+    });
+    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+async fn metrics(State(app): State<Arc<AppState>>) -> axum::response::Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render(app.probe.as_ref())).into_response()
 }
 
 const GRAPHIQL_JS: &[u8] = include_bytes!("../assets/graphiql/graphiql.min.js");

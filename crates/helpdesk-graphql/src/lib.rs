@@ -19,6 +19,7 @@
 //! - [`limits`]: body, batch, alias, depth and complexity limits.
 //! - [`error`]: the one mapping of every failure to `extensions.code`.
 //! - [`http`]: the axum router, `/graphql` and the embedded GraphiQL.
+//! - [`ops`]: `/healthz`, `/readyz` and `/metrics`.
 
 pub mod auth;
 pub mod context;
@@ -28,6 +29,7 @@ pub mod ids;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
+pub mod ops;
 pub mod query;
 pub mod types;
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use helpdesk_graphql::Limits;
 use helpdesk_store::StoreOptions;
+use helpdesk_store::cache::CacheOptions;
 use helpdesk_store::seed::Scale;
 
 /// A secret anyone can read in this file: only ever used with `--demo`.
@@ -93,6 +94,35 @@ pub struct DatabaseConfig {
     /// How long a request waits for a database connection, in milliseconds.
     #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT_MS", default_value_t = 5_000)]
     pub database_acquire_timeout_ms: u64,
+    /// Longest a SQL statement may run (PostgreSQL), in milliseconds.
+    #[arg(long, env = "DATABASE_STATEMENT_TIMEOUT_MS", default_value_t = 10_000)]
+    pub database_statement_timeout_ms: u64,
+    #[command(flatten)]
+    pub cache: CacheConfig,
+}
+
+/// The customer cache.
+#[derive(Debug, Clone, Args)]
+pub struct CacheConfig {
+    /// Redis for the shared cache layer, `redis://host:port`; without it only the in-process layer runs.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+    /// Prefix of the gateway's Redis keys.
+    #[arg(long, env = "REDIS_PREFIX", default_value = "helpdesk")]
+    pub redis_prefix: String,
+    /// How long a summary lives in Redis, in seconds (plus up to 10 % jitter).
+    #[arg(long, env = "REDIS_TTL_SECS", default_value_t = 300)]
+    pub redis_ttl_secs: u64,
+    /// Longest wait for one Redis call, in milliseconds.
+    #[arg(long, env = "REDIS_TIMEOUT_MS", default_value_t = 100)]
+    pub redis_timeout_ms: u64,
+    /// How long a summary lives in process, in milliseconds: the longest a
+    /// gateway serves a summary another gateway changed.
+    #[arg(long, env = "CACHE_LOCAL_TTL_MS", default_value_t = 2_000)]
+    pub cache_local_ttl_ms: u64,
+    /// Most summaries kept in process (0 turns the in-process layer off).
+    #[arg(long, env = "CACHE_LOCAL_CAPACITY", default_value_t = 50_000)]
+    pub cache_local_capacity: u64,
 }
 
 impl DatabaseConfig {
@@ -102,6 +132,15 @@ impl DatabaseConfig {
             url: self.database_url.clone(),
             max_connections: self.database_max_connections,
             acquire_timeout: Duration::from_millis(self.database_acquire_timeout_ms),
+            statement_timeout: Duration::from_millis(self.database_statement_timeout_ms),
+            cache: CacheOptions {
+                local_capacity: self.cache.cache_local_capacity,
+                local_ttl: Duration::from_millis(self.cache.cache_local_ttl_ms),
+                redis_url: self.cache.redis_url.clone(),
+                redis_prefix: self.cache.redis_prefix.clone(),
+                redis_ttl: Duration::from_secs(self.cache.redis_ttl_secs),
+                redis_timeout: Duration::from_millis(self.cache.redis_timeout_ms),
+            },
         }
     }
 }

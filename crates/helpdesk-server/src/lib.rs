@@ -13,6 +13,7 @@
 
 pub mod config;
 pub mod mailer;
+mod probe;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -119,6 +120,7 @@ pub async fn start(config: &ServeConfig) -> Result<Running, ServerError> {
     // Background workers (mailer, audit writer) use a small pool of their own.
     let mut background_options = config.database.store_options();
     background_options.max_connections = 2;
+    background_options.cache.redis_url = None;
     let background = Store::connect(&background_options).await?.sharing_outbox_waker(&store);
     let mailer = mailer::Mailer::start(
         background.clone(),
@@ -142,6 +144,8 @@ pub async fn start(config: &ServeConfig) -> Result<Running, ServerError> {
         schema: helpdesk_graphql::schema(&limits),
         services: Arc::new(services),
         limits,
+        metrics: helpdesk_graphql::ops::Metrics::new(),
+        probe: Arc::new(probe::StoreProbe(store.clone())),
         graphiql_token: demo_token.clone(),
     };
     let app = helpdesk_graphql::router(state);

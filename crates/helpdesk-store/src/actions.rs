@@ -205,18 +205,7 @@ impl HelpDesk for Store {
     }
 
     async fn grants_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<ReadOnlyGrant>> {
-        if customers.is_empty() {
-            return Ok(Vec::new());
-        }
-        let rows = read_only_grants::Entity::find()
-            .filter(read_only_grants::Column::PartnerId.eq(partner.0))
-            .filter(read_only_grants::Column::CustomerId.is_in(customers.iter().map(|c| c.0)))
-            .order_by_asc(read_only_grants::Column::CustomerId)
-            .order_by_desc(read_only_grants::Column::GrantedAt)
-            .all(self.db())
-            .await
-            .map_err(StoreError::from)?;
-        Ok(all(crate::directory::first_of_each(rows, |r| r.customer_id), mapping::grant)?)
+        Ok(self.summaries(partner, customers).await?.iter().filter_map(|s| s.grant.clone()).collect())
     }
 
     async fn record_read_only_session(
@@ -277,6 +266,25 @@ impl HelpDesk for Store {
     }
 }
 
+/// The latest grant of each of these customers, read from the database.
+pub(crate) async fn latest_grants(
+    db: &impl sea_orm::ConnectionTrait,
+    partner: PartnerId,
+    customers: &[Uuid],
+) -> std::result::Result<Vec<ReadOnlyGrant>, StoreError> {
+    if customers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = read_only_grants::Entity::find()
+        .filter(read_only_grants::Column::PartnerId.eq(partner.0))
+        .filter(read_only_grants::Column::CustomerId.is_in(customers.iter().copied()))
+        .order_by_asc(read_only_grants::Column::CustomerId)
+        .order_by_desc(read_only_grants::Column::GrantedAt)
+        .all(db)
+        .await?;
+    all(crate::directory::first_of_each(rows, |r| r.customer_id), mapping::grant)
+}
+
 /// Customer-side records for demos and tests: the customer authorises (or
 /// stops authorising) its partner's read-only access.
 impl Store {
@@ -302,6 +310,7 @@ impl Store {
             revoked_at: None,
         };
         row.clone().into_active_model().insert(self.db()).await?;
+        self.cache().invalidate(customer).await;
         mapping::grant(row)
     }
 
@@ -313,6 +322,7 @@ impl Store {
             .filter(read_only_grants::Column::RevokedAt.is_null())
             .exec(self.db())
             .await?;
+        self.cache().invalidate(customer).await;
         Ok(res.rows_affected)
     }
 }

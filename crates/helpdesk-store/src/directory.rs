@@ -15,6 +15,7 @@ use helpdesk_domain::{
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
+use crate::cache::CustomerSummary;
 use crate::entity::*;
 use crate::mapping::{self, all};
 use crate::{Store, StoreError};
@@ -67,6 +68,85 @@ fn keys<T: Copy>(ids: &[T], f: impl Fn(T) -> Uuid) -> Vec<Uuid> {
 }
 
 impl Store {
+    /// Customer summaries through the cache (see `cache.rs`).
+    pub(crate) async fn summaries(
+        &self,
+        partner: PartnerId,
+        ids: &[CustomerId],
+    ) -> std::result::Result<Vec<std::sync::Arc<CustomerSummary>>, StoreError> {
+        let ids: Vec<CustomerId> = keys(ids, |i| i.0).into_iter().map(CustomerId).collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.cache().get_many(partner, &ids, |missing| Box::pin(self.load_summaries(partner, missing))).await
+    }
+
+    /// Summaries from the database: one query per part, for all the customers at once.
+    async fn load_summaries(
+        &self,
+        partner: PartnerId,
+        ids: Vec<CustomerId>,
+    ) -> std::result::Result<Vec<CustomerSummary>, StoreError> {
+        let uuids: Vec<Uuid> = ids.iter().map(|i| i.0).collect();
+        let db = self.db();
+        let rows = rows_in::<customers::Entity>(
+            db,
+            customers::Column::PartnerId,
+            partner,
+            customers::Column::Id,
+            uuids.clone(),
+        )
+        .await?;
+        let domains = all(
+            rows_in::<customer_domains::Entity>(
+                db,
+                customer_domains::Column::PartnerId,
+                partner,
+                customer_domains::Column::CustomerId,
+                uuids.clone(),
+            )
+            .await?,
+            mapping::domain,
+        )?;
+        let sites = all(
+            rows_in::<meeting_sites::Entity>(
+                db,
+                meeting_sites::Column::PartnerId,
+                partner,
+                meeting_sites::Column::CustomerId,
+                uuids.clone(),
+            )
+            .await?,
+            mapping::meeting_site,
+        )?;
+        let admins = all(
+            rows_in::<user_admin_roles::Entity>(
+                db,
+                user_admin_roles::Column::PartnerId,
+                partner,
+                user_admin_roles::Column::CustomerId,
+                uuids.clone(),
+            )
+            .await?,
+            mapping::admin_role,
+        )?;
+        let grants = crate::actions::latest_grants(db, partner, &uuids).await?;
+        rows.into_iter()
+            .map(|row| {
+                let customer = mapping::customer(row)?;
+                let id = customer.id;
+                Ok(CustomerSummary {
+                    partner_id: partner,
+                    domains: domains.iter().filter(|d| d.customer_id == id).cloned().collect(),
+                    sites: sites.iter().filter(|d| d.customer_id == id).cloned().collect(),
+                    admins: admins.iter().filter(|d| d.customer_id == id).cloned().collect(),
+                    grant: grants.iter().find(|g| g.customer_id == id).cloned(),
+                    customer,
+                })
+            })
+            .collect()
+    }
+
     async fn agent_where(&self, cond: sea_orm::Condition) -> std::result::Result<Option<Agent>, StoreError> {
         let Some(row) = agents::Entity::find().filter(cond).one(self.db()).await? else {
             return Ok(None);
@@ -94,9 +174,7 @@ impl Directory for Store {
     }
 
     async fn customers(&self, partner: PartnerId, ids: &[CustomerId]) -> Result<Vec<Customer>> {
-        use customers::{Column as C, Entity};
-        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
-        Ok(all(rows, mapping::customer)?)
+        Ok(self.summaries(partner, ids).await?.iter().map(|s| s.customer.clone()).collect())
     }
 
     async fn users(&self, partner: PartnerId, ids: &[UserId]) -> Result<Vec<User>> {
@@ -150,15 +228,11 @@ impl Directory for Store {
     }
 
     async fn domains_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<CustomerDomain>> {
-        use customer_domains::{Column as C, Entity};
-        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::CustomerId, keys(customers, |i| i.0)).await?;
-        Ok(all(rows, mapping::domain)?)
+        Ok(self.summaries(partner, customers).await?.iter().flat_map(|s| s.domains.clone()).collect())
     }
 
     async fn meeting_sites_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<CustomerMeetingSite>> {
-        use meeting_sites::{Column as C, Entity};
-        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::CustomerId, keys(customers, |i| i.0)).await?;
-        Ok(all(rows, mapping::meeting_site)?)
+        Ok(self.summaries(partner, customers).await?.iter().flat_map(|s| s.sites.clone()).collect())
     }
 
     async fn orders_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<Order>> {
@@ -175,9 +249,7 @@ impl Directory for Store {
     }
 
     async fn admins_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<UserAdminRole>> {
-        use user_admin_roles::{Column as C, Entity};
-        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::CustomerId, keys(customers, |i| i.0)).await?;
-        Ok(all(rows, mapping::admin_role)?)
+        Ok(self.summaries(partner, customers).await?.iter().flat_map(|s| s.admins.clone()).collect())
     }
 
     async fn admin_roles_of(&self, partner: PartnerId, users: &[UserId]) -> Result<Vec<UserAdminRole>> {

@@ -22,6 +22,7 @@
 
 mod actions;
 mod audit;
+pub mod cache;
 mod directory;
 mod entity;
 mod error;
@@ -50,12 +51,22 @@ pub struct StoreOptions {
     pub max_connections: u32,
     /// How long a request waits for a pooled connection before failing.
     pub acquire_timeout: Duration,
+    /// Longest a statement may run (PostgreSQL), so a stuck query fails instead of hanging.
+    pub statement_timeout: Duration,
+    /// The customer cache.
+    pub cache: cache::CacheOptions,
 }
 
 impl StoreOptions {
     /// Options with the defaults for `url`.
     pub fn new(url: impl Into<String>) -> Self {
-        StoreOptions { url: url.into(), max_connections: 10, acquire_timeout: Duration::from_secs(5) }
+        StoreOptions {
+            url: url.into(),
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(10),
+            cache: cache::CacheOptions::default(),
+        }
     }
 }
 
@@ -64,7 +75,9 @@ impl StoreOptions {
 pub struct Store {
     db: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    failures: Arc<AtomicU64>,
     outbox_notify: Arc<tokio::sync::Notify>,
+    cache: Arc<cache::CustomerCache>,
 }
 
 impl std::fmt::Debug for Store {
@@ -86,19 +99,28 @@ impl Store {
             // A name search's best plan depends on its prefix: with PostgreSQL's
             // generic plans for prepared statements, a later search could walk a
             // partner's whole index in order. Plan each statement for its values.
-            .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
+            .map_sqlx_postgres_opts({
+                let timeout = options.statement_timeout.as_millis().to_string();
+                move |o| o.options([("plan_cache_mode", "force_custom_plan"), ("statement_timeout", timeout.as_str())])
+            });
         let mut db = Database::connect(opts).await?;
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
+        let failures = Arc::new(AtomicU64::new(0));
+        let failed = failures.clone();
         db.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::Relaxed);
+            if info.failed {
+                failed.fetch_add(1, Ordering::Relaxed);
+            }
             tracing::trace!(target: "helpdesk_store::sql", sql = %info.statement.sql, elapsed = ?info.elapsed, failed = info.failed);
         });
         if db.get_database_backend() == DbBackend::Sqlite {
             // WAL lets readers run while the seeder or a mutation writes.
             db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
         }
-        Ok(Store { db, statements, outbox_notify: Arc::new(tokio::sync::Notify::new()) })
+        let cache = Arc::new(cache::CustomerCache::new(&options.cache)?);
+        Ok(Store { db, statements, failures, outbox_notify: Arc::new(tokio::sync::Notify::new()), cache })
     }
 
     /// Applies the migrations that have not run yet.
@@ -117,6 +139,27 @@ impl Store {
     /// the same number of statements whatever N is.
     pub fn statements_executed(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// The customer cache (its state and counters).
+    pub fn cache(&self) -> &cache::CustomerCache {
+        &self.cache
+    }
+
+    /// Whether the database answers and every migration is applied (`/readyz`).
+    pub async fn readiness(&self) -> Result<(), StoreError> {
+        self.db.execute_unprepared("SELECT 1").await?;
+        let pending = Migrator::get_pending_migrations(&self.db).await?;
+        if pending.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Seed(format!("{} migration(s) not applied", pending.len())))
+        }
+    }
+
+    /// How many of them failed.
+    pub fn statements_failed(&self) -> u64 {
+        self.failures.load(Ordering::Relaxed)
     }
 
     /// `sqlite` or `postgres`.

@@ -9,5 +9,6 @@ mod actions;
 mod bad_input;
 mod batching;
 mod details;
+mod resilience;
 mod schema;
 mod search;

@@ -94,6 +94,11 @@ async fn run(
     let scope = rc.help_desk()?;
     let page = PageRequest::parse(first, after)?;
     let input = rules::recognise(query)?;
+    if let Ok(metrics) = ctx.data::<std::sync::Arc<crate::ops::Metrics>>() {
+        for reading in input.readings() {
+            metrics.searches.with_label_values(&[format!("{:?}", reading.kind()).as_str()]).inc();
+        }
+    }
     let kinds: Vec<rules::SearchKind> = match kinds {
         None => rules::SearchKind::ALL.to_vec(),
         Some(k) if k.is_empty() => {

@@ -1,0 +1,101 @@
+//! What an operator sees: `/healthz`, `/readyz` and `/metrics`.
+//!
+//! `/healthz` says the process answers. `/readyz` says whether it should get
+//! traffic: the database answers and its migrations are applied (the cache's
+//! state is reported, but a dead Redis does not make the gateway unready —
+//! it serves from the database). `/metrics` is Prometheus text: requests and
+//! latency by operation and outcome, searches by recognised input kind, and
+//! whatever the [`Probe`] adds (cache hits and misses, SQL statements …).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+
+/// One line of `/readyz`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Check {
+    pub name: &'static str,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// A gauge or counter read when `/metrics` is scraped.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub labels: Vec<(&'static str, String)>,
+    pub value: f64,
+    /// `counter` or `gauge`.
+    pub kind: &'static str,
+}
+
+/// What the server knows of its dependencies; the GraphQL crate only asks.
+#[async_trait]
+pub trait Probe: Send + Sync {
+    /// The readiness checks; the gateway is ready when every `required` one is ok.
+    async fn readiness(&self) -> Vec<(Check, bool)>;
+    /// Samples for `/metrics`.
+    fn samples(&self) -> Vec<Sample>;
+}
+
+/// The gateway's own metrics.
+pub struct Metrics {
+    registry: Registry,
+    pub requests: IntCounterVec,
+    pub latency: HistogramVec,
+    pub searches: IntCounterVec,
+}
+
+impl Metrics {
+    /// Registers the metrics in a registry of their own (no global state).
+    pub fn new() -> Arc<Metrics> {
+        let registry = Registry::new();
+        let requests = IntCounterVec::new(
+            Opts::new("helpdesk_requests_total", "GraphQL operations by operation name and outcome"),
+            &["operation", "outcome"],
+        )
+        .unwrap_or_else(|_| unreachable!("static metric definition"));
+        let latency = HistogramVec::new(
+            HistogramOpts::new("helpdesk_request_duration_seconds", "GraphQL operation latency")
+                .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]),
+            &["operation", "outcome"],
+        )
+        .unwrap_or_else(|_| unreachable!("static metric definition"));
+        let searches = IntCounterVec::new(
+            Opts::new("helpdesk_searches_total", "Searches by how the input was read"),
+            &["input_kind"],
+        )
+        .unwrap_or_else(|_| unreachable!("static metric definition"));
+        for m in [
+            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(latency.clone()),
+            Box::new(searches.clone()),
+        ] {
+            let _ = registry.register(m);
+        }
+        Arc::new(Metrics { registry, requests, latency, searches })
+    }
+
+    /// Prometheus text of these metrics and the probe's samples.
+    pub fn render(&self, probe: &dyn Probe) -> String {
+        let mut out = Vec::new();
+        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
+        let mut text = String::from_utf8(out).unwrap_or_default();
+        let mut last = "";
+        for s in probe.samples() {
+            if s.name != last {
+                text.push_str(&format!("# HELP {} {}\n# TYPE {} {}\n", s.name, s.help, s.name, s.kind));
+                last = s.name;
+            }
+            let labels: Vec<String> = s.labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+            if labels.is_empty() {
+                text.push_str(&format!("{} {}\n", s.name, s.value));
+            } else {
+                text.push_str(&format!("{}{{{}}} {}\n", s.name, labels.join(","), s.value));
+            }
+        }
+        text
+    }
+}

@@ -1,0 +1,91 @@
+//! The server's answers to `/readyz` and `/metrics`: the store's state.
+
+use std::sync::atomic::Ordering;
+
+use async_trait::async_trait;
+use helpdesk_graphql::ops::{Check, Probe, Sample};
+use helpdesk_store::Store;
+use helpdesk_store::cache::RedisState;
+
+/// Reads readiness and counters off the request-path store.
+pub struct StoreProbe(pub Store);
+
+#[async_trait]
+impl Probe for StoreProbe {
+    async fn readiness(&self) -> Vec<(Check, bool)> {
+        let database = match self.0.readiness().await {
+            Ok(()) => Check {
+                name: "database",
+                ok: true,
+                detail: format!("{} reachable, migrations applied", self.0.backend_name()),
+            },
+            Err(e) => Check { name: "database", ok: false, detail: e.to_string() },
+        };
+        let cache = match self.0.cache().ping_redis().await {
+            RedisState::Off => Check { name: "cache", ok: true, detail: "in-process only (no REDIS_URL)".into() },
+            RedisState::Up => Check { name: "cache", ok: true, detail: "in-process and Redis".into() },
+            RedisState::Down => {
+                Check { name: "cache", ok: false, detail: "Redis unreachable: serving from the database".into() }
+            }
+        };
+        // A dead Redis slows the gateway down; it does not make it wrong.
+        vec![(database, true), (cache, false)]
+    }
+
+    fn samples(&self) -> Vec<Sample> {
+        let stats = &self.0.cache().stats;
+        let counter = |name, help, labels: Vec<(&'static str, String)>, value: u64| Sample {
+            name,
+            help,
+            labels,
+            value: value as f64,
+            kind: "counter",
+        };
+        let load = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
+        vec![
+            counter(
+                "helpdesk_cache_hits_total",
+                "Customer summaries found, by cache layer",
+                vec![("layer", "local".into())],
+                load(&stats.local_hits),
+            ),
+            counter(
+                "helpdesk_cache_hits_total",
+                "Customer summaries found, by cache layer",
+                vec![("layer", "redis".into())],
+                load(&stats.redis_hits),
+            ),
+            counter(
+                "helpdesk_cache_misses_total",
+                "Customer summaries not found, by cache layer",
+                vec![("layer", "local".into())],
+                load(&stats.local_misses),
+            ),
+            counter(
+                "helpdesk_cache_misses_total",
+                "Customer summaries not found, by cache layer",
+                vec![("layer", "redis".into())],
+                load(&stats.redis_misses),
+            ),
+            counter(
+                "helpdesk_cache_database_loads_total",
+                "Customer summaries read from the database",
+                vec![],
+                load(&stats.database_loads),
+            ),
+            counter(
+                "helpdesk_redis_errors_total",
+                "Redis calls that failed or timed out",
+                vec![],
+                load(&stats.redis_errors),
+            ),
+            counter(
+                "helpdesk_sql_statements_total",
+                "SQL statements run for requests",
+                vec![],
+                self.0.statements_executed(),
+            ),
+            counter("helpdesk_database_errors_total", "SQL statements that failed", vec![], self.0.statements_failed()),
+        ]
+    }
+}

@@ -1,0 +1,201 @@
+//! Hot customers in Redis, and a gateway that survives its dependencies.
+
+use std::sync::atomic::Ordering;
+
+use helpdesk_store::seed::Scale;
+use helpdesk_tests::faults::{CuttableProxy, PrivateRedis};
+use helpdesk_tests::{
+    Backend, SEARCH, TestApp, e2e_backends, edges, error_code, eventually, fixtures::*, postgres_url,
+    spawn_app_configured,
+};
+use serde_json::{Value, json};
+
+const DETAIL: &str =
+    "query($c: ID!) { customer(id: $c) { name domains { name } admins { role } readOnlyAccess { authorized } } }";
+
+/// The machine's Redis (CI starts it), with a key prefix of this test's own.
+fn shared_redis(prefix: &str) -> impl FnOnce(&mut helpdesk_server::config::ServeConfig) + '_ {
+    move |c| {
+        c.database.cache.redis_url = Some("redis://127.0.0.1:6379".into());
+        c.database.cache.redis_prefix = prefix.to_string();
+        c.database.cache.cache_local_ttl_ms = 200;
+    }
+}
+
+async fn nan_pizza(app: &TestApp) -> Value {
+    let s = app.query(SEARCH, json!({ "q": CUSTOMER, "kinds": ["CUSTOMER"] })).await;
+    edges(&s["data"]["search"])[0]["node"]["id"].clone()
+}
+
+fn stats(app: &TestApp) -> &helpdesk_store::cache::CacheStats {
+    &app.server().store.cache().stats
+}
+
+e2e_backends!(
+    /// Each layer hits and misses: database, then in-process, then Redis for a second gateway.
+    customer_summaries_are_served_from_each_layer, |backend| async move {
+    let prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
+    let a = spawn_app_configured(backend, Scale::Demo, shared_redis(&prefix)).await;
+    let nan = nan_pizza(&a).await; // search: loads Nan Pizza's summary from the database
+    let loads = stats(&a).database_loads.load(Ordering::Relaxed);
+    assert!(loads >= 1);
+    let res = a.query(DETAIL, json!({ "c": nan })).await;
+    assert_eq!(res["data"]["customer"]["name"], CUSTOMER, "{res}");
+    assert!(stats(&a).local_hits.load(Ordering::Relaxed) >= 1, "the second read is in-process");
+
+    // A second gateway has nothing in process, but Redis has it.
+    let b = a.another_gateway(shared_redis(&prefix)).await;
+    let res = b.query(DETAIL, json!({ "c": nan })).await;
+    assert_eq!(res["data"]["customer"]["name"], CUSTOMER);
+    assert_eq!(res["data"]["customer"]["domains"].as_array().unwrap().len(), 2);
+    assert!(stats(&b).redis_hits.load(Ordering::Relaxed) >= 1, "served from Redis");
+    assert_eq!(stats(&b).database_loads.load(Ordering::Relaxed), 0, "not from the database");
+
+    let (status, metrics) = b.get("/metrics").await;
+    assert_eq!(status, 200);
+    assert!(metrics.contains("helpdesk_cache_hits_total{layer=\"redis\"}"), "{metrics}");
+    assert!(metrics.contains("helpdesk_requests_total{operation=\"customer\",outcome=\"ok\"} 1"), "{metrics}");
+    let (_, metrics) = a.get("/metrics").await;
+    assert!(metrics.contains("helpdesk_searches_total{input_kind=\"Name\"} 1"), "{metrics}");
+    assert!(metrics.contains("helpdesk_cache_hits_total{layer=\"local\"}"), "{metrics}");
+});
+
+e2e_backends!(
+    /// A grant revoked through one gateway is seen by the other once its short in-process TTL ends.
+    an_invalidation_reaches_a_second_gateway, |backend| async move {
+    let prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
+    let a = spawn_app_configured(backend, Scale::Demo, shared_redis(&prefix)).await;
+    let b = a.another_gateway(shared_redis(&prefix)).await;
+    let nan = nan_pizza(&a).await;
+    for app in [&a, &b] {
+        let res = app.query(DETAIL, json!({ "c": nan })).await;
+        assert_eq!(res["data"]["customer"]["readOnlyAccess"]["authorized"], true);
+    }
+    let org = a.query("query($c: ID!) { customer(id: $c) { organizationId } }", json!({ "c": nan })).await;
+    let org = helpdesk_domain::CustomerId(uuid::Uuid::parse_str(org["data"]["customer"]["organizationId"].as_str().unwrap()).unwrap());
+    a.server().store.revoke_read_only_access(org).await.unwrap();
+
+    // The writer's own gateway sees it at once.
+    let res = a.query(DETAIL, json!({ "c": nan })).await;
+    assert_eq!(res["data"]["customer"]["readOnlyAccess"]["authorized"], false);
+    // The other one within its in-process TTL (200 ms here).
+    eventually("the second gateway to see the revoked grant", || async {
+        let res = b.query(DETAIL, json!({ "c": nan })).await;
+        (res["data"]["customer"]["readOnlyAccess"]["authorized"] == false).then_some(())
+    })
+    .await;
+});
+
+e2e_backends!(
+    /// Garbage in a cache key is a miss, never an error for the agent.
+    garbage_in_redis_is_a_miss, |backend| async move {
+    let prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
+    let a = spawn_app_configured(backend, Scale::Demo, |c| {
+        shared_redis(&prefix)(c);
+        c.database.cache.cache_local_capacity = 0;
+    })
+    .await;
+    let nan = nan_pizza(&a).await;
+    let org = a.query("query($c: ID!) { customer(id: $c) { organizationId } }", json!({ "c": nan })).await;
+    let org = helpdesk_domain::CustomerId(uuid::Uuid::parse_str(org["data"]["customer"]["organizationId"].as_str().unwrap()).unwrap());
+    let key = a.server().store.cache().redis_key(org).unwrap();
+    let client = redis::Client::open("redis://127.0.0.1:6379").unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    for garbage in ["not json", "{\"partner\": 1}", "\u{0}\u{1}binary"] {
+        let _: () = redis::cmd("SET").arg(&key).arg(garbage).query_async(&mut conn).await.unwrap();
+        let res = a.query(DETAIL, json!({ "c": nan })).await;
+        assert!(res["errors"].is_null(), "{res}");
+        assert_eq!(res["data"]["customer"]["name"], CUSTOMER);
+    }
+    let _: () = redis::cmd("DEL").arg(&key).query_async(&mut conn).await.unwrap();
+});
+
+e2e_backends!(
+    /// Redis killed mid-test: answers stay right, readiness says so, and the cache comes back by itself.
+    the_gateway_outlives_its_redis, |backend| async move {
+    let mut redis = PrivateRedis::start().await;
+    let url = redis.url();
+    let a = spawn_app_configured(backend, Scale::Demo, |c| {
+        c.database.cache.redis_url = Some(url);
+        c.database.cache.cache_local_capacity = 0;
+        c.database.cache.redis_timeout_ms = 100;
+    })
+    .await;
+    let nan = nan_pizza(&a).await;
+    let (status, ready) = a.get("/readyz").await;
+    assert_eq!(status, 200, "{ready}");
+
+    redis.kill();
+    for _ in 0..5 {
+        let res = a.query(DETAIL, json!({ "c": nan })).await;
+        assert_eq!(res["data"]["customer"]["name"], CUSTOMER, "{res}");
+    }
+    assert!(stats(&a).redis_errors.load(Ordering::Relaxed) >= 1);
+    let (status, ready) = a.get("/readyz").await;
+    assert_eq!(status, 200, "a dead Redis does not make the gateway unready: {ready}");
+    assert!(ready.contains("Redis unreachable"), "{ready}");
+
+    redis.restart().await;
+    let hits_before = stats(&a).redis_hits.load(Ordering::Relaxed);
+    eventually("the cache to come back by itself", || async {
+        let res = a.query(DETAIL, json!({ "c": nan })).await;
+        assert_eq!(res["data"]["customer"]["name"], CUSTOMER);
+        (stats(&a).redis_hits.load(Ordering::Relaxed) > hits_before).then_some(())
+    })
+    .await;
+});
+
+/// PostgreSQL made unreachable through a proxy the test cuts, then restored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gateway_fails_fast_without_postgres_and_recovers() {
+    if postgres_url().is_none() {
+        eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+        return;
+    }
+    let proxy = CuttableProxy::start("127.0.0.1:5432".into()).await;
+    let port = proxy.port;
+    let app = spawn_app_configured(Backend::Postgres, Scale::Demo, |c| {
+        c.database.database_url = c.database.database_url.replace("127.0.0.1:5432", &format!("127.0.0.1:{port}"));
+        c.database.database_acquire_timeout_ms = 500;
+        c.database.cache.cache_local_capacity = 0;
+    })
+    .await;
+    let token = app.token(HELP_DESK_AGENT).await;
+    let res = app.query_with_token(Some(&token), SEARCH, json!({ "q": DEVICE_MAC })).await;
+    assert_eq!(edges(&res["data"]["search"]).len(), 1);
+
+    proxy.cut().await;
+    let started = std::time::Instant::now();
+    let res = app.query_with_token(Some(&token), SEARCH, json!({ "q": DEVICE_MAC })).await;
+    assert_eq!(error_code(&res), "SERVICE_UNAVAILABLE", "{res}");
+    assert!(!res.to_string().contains("5432"), "no internals in the message");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "failed fast, not hung");
+    let (status, ready) = app.get("/readyz").await;
+    assert_eq!(status, 503, "{ready}");
+
+    proxy.restore();
+    eventually("the gateway to recover without a restart", || async {
+        let res = app.query_with_token(Some(&token), SEARCH, json!({ "q": DEVICE_MAC })).await;
+        (edges(&res["data"]["search"]).len() == 1).then_some(())
+    })
+    .await;
+    let (status, _) = app.get("/readyz").await;
+    assert_eq!(status, 200);
+}
+
+e2e_backends!(
+    /// The operator endpoints answer.
+    health_readiness_and_metrics_answer, |backend| async move {
+    let app = spawn_app_configured(backend, Scale::Demo, |_| {}).await;
+    assert_eq!(app.get("/healthz").await, (200, "ok".to_string()));
+    let (status, ready) = app.get("/readyz").await;
+    assert_eq!(status, 200);
+    let ready: Value = serde_json::from_str(&ready).unwrap();
+    assert_eq!(ready["ready"], true);
+    assert!(ready["checks"][1]["detail"].as_str().unwrap().contains("in-process only"));
+    app.search(DEVICE_MAC).await;
+    let (_, metrics) = app.get("/metrics").await;
+    assert!(metrics.contains("helpdesk_searches_total{input_kind=\"MacAddress\"} 1"), "{metrics}");
+    assert!(metrics.contains("helpdesk_request_duration_seconds_bucket"), "{metrics}");
+    assert!(metrics.contains("helpdesk_sql_statements_total"), "{metrics}");
+});
