@@ -51,6 +51,8 @@ pub fn schema(limits: &Limits) -> HelpdeskSchema {
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(32)
         .limit_directives(10)
+        // A tracing span per resolver, inside the request's span (request ID, operation).
+        .extension(async_graphql::extensions::Tracing)
         .finish()
 }
 

@@ -42,6 +42,7 @@ impl Probe for StoreProbe {
             kind: "counter",
         };
         let load = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
+        let (open, idle) = self.0.pool_usage();
         vec![
             counter(
                 "helpdesk_cache_hits_total",
@@ -86,6 +87,20 @@ impl Probe for StoreProbe {
                 self.0.statements_executed(),
             ),
             counter("helpdesk_database_errors_total", "SQL statements that failed", vec![], self.0.statements_failed()),
+            Sample {
+                name: "helpdesk_db_pool_connections",
+                help: "Database pool connections",
+                labels: vec![("state", "open".into())],
+                value: f64::from(open),
+                kind: "gauge",
+            },
+            Sample {
+                name: "helpdesk_db_pool_connections",
+                help: "Database pool connections",
+                labels: vec![("state", "idle".into())],
+                value: idle as f64,
+                kind: "gauge",
+            },
         ]
     }
 }

@@ -157,6 +157,20 @@ impl Store {
         }
     }
 
+    /// Connections in the request pool: (open, idle).
+    pub fn pool_usage(&self) -> (u32, usize) {
+        match self.db.get_database_backend() {
+            DbBackend::Postgres => {
+                let p = self.db.get_postgres_connection_pool();
+                (p.size(), p.num_idle())
+            }
+            _ => {
+                let p = self.db.get_sqlite_connection_pool();
+                (p.size(), p.num_idle())
+            }
+        }
+    }
+
     /// How many of them failed.
     pub fn statements_failed(&self) -> u64 {
         self.failures.load(Ordering::Relaxed)

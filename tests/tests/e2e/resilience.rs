@@ -199,3 +199,41 @@ e2e_backends!(
     assert!(metrics.contains("helpdesk_request_duration_seconds_bucket"), "{metrics}");
     assert!(metrics.contains("helpdesk_sql_statements_total"), "{metrics}");
 });
+
+e2e_backends!(
+    /// Shutdown stops accepting, but the request in flight gets its full answer.
+    graceful_shutdown_finishes_the_request_in_flight, |backend| async move {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut app = spawn_app_configured(backend, Scale::Demo, |_| {}).await;
+    let token = app.token(HELP_DESK_AGENT).await;
+    let addr = app.server().addr;
+    let body = json!({ "query": SEARCH, "variables": { "q": DEVICE_MAC } }).to_string();
+    let (head, tail) = body.split_at(body.len() / 2);
+
+    // A request whose body is half sent: it is in flight.
+    let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let headers = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    conn.write_all(headers.as_bytes()).await.unwrap();
+    conn.write_all(head.as_bytes()).await.unwrap();
+    conn.flush().await.unwrap();
+    // The server has read the headers once it answers another request on a new connection.
+    let (status, _) = app.get("/healthz").await;
+    assert_eq!(status, 200);
+
+    let server = app.server.take().unwrap();
+    let stopping = tokio::spawn(server.stop());
+    // New connections are refused once shutdown has begun…
+    eventually("the listener to close", || async { tokio::net::TcpStream::connect(addr).await.err().map(|_| ()) }).await;
+    assert!(!stopping.is_finished(), "shutdown waits for the request in flight");
+
+    // …while the request in flight completes with the right answer.
+    conn.write_all(tail.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    conn.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("2C:54:91:88:C9:E3"), "{response}");
+    stopping.await.unwrap().unwrap();
+});
