@@ -62,10 +62,12 @@ impl Drop for PrivateRedis {
 }
 
 /// A TCP proxy to `target` that the test can cut (every connection dropped,
-/// new ones refused) and restore.
+/// new ones refused), make hang (connections accepted, nothing ever answered:
+/// a dependency that is slow rather than dead) and restore.
 pub struct CuttableProxy {
     pub port: u16,
     cut: Arc<AtomicBool>,
+    hang: Arc<AtomicBool>,
     links: Arc<Mutex<Vec<JoinHandle<()>>>>,
     accept: JoinHandle<()>,
 }
@@ -76,12 +78,18 @@ impl CuttableProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let cut = Arc::new(AtomicBool::new(false));
+        let hang = Arc::new(AtomicBool::new(false));
         let links: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
-        let (c, l) = (cut.clone(), links.clone());
+        let (c, h, l) = (cut.clone(), hang.clone(), links.clone());
         let accept = tokio::spawn(async move {
+            let mut held = Vec::new();
             while let Ok((mut inbound, _)) = listener.accept().await {
                 if c.load(Ordering::SeqCst) {
                     drop(inbound); // cut: refuse
+                    continue;
+                }
+                if h.load(Ordering::SeqCst) {
+                    held.push(inbound); // hang: keep it open, never answer
                     continue;
                 }
                 let target = target.clone();
@@ -93,7 +101,7 @@ impl CuttableProxy {
                 l.lock().await.push(link);
             }
         });
-        CuttableProxy { port, cut, links, accept }
+        CuttableProxy { port, cut, hang, links, accept }
     }
 
     /// Drops every connection and refuses new ones.
@@ -106,9 +114,19 @@ impl CuttableProxy {
         tokio::task::yield_now().await;
     }
 
+    /// Drops every connection; new ones are accepted and never answered.
+    pub async fn hang(&self) {
+        self.hang.store(true, Ordering::SeqCst);
+        for link in self.links.lock().await.drain(..) {
+            link.abort();
+        }
+        tokio::task::yield_now().await;
+    }
+
     /// Forwards again.
     pub fn restore(&self) {
         self.cut.store(false, Ordering::SeqCst);
+        self.hang.store(false, Ordering::SeqCst);
     }
 }
 

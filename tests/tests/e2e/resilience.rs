@@ -237,3 +237,65 @@ e2e_backends!(
     assert!(response.contains("2C:54:91:88:C9:E3"), "{response}");
     stopping.await.unwrap().unwrap();
 });
+
+e2e_backends!(
+    /// Twenty concurrent misses for one customer reach the database once.
+    concurrent_misses_for_one_customer_load_it_once, |backend| async move {
+    use helpdesk_domain::ports::{AgentDirectory, Directory};
+    let app = spawn_app_configured(backend, Scale::Demo, |_| {}).await;
+    let store = app.server().store.clone();
+    let agent = store.agent_by_email(&helpdesk_domain::Email::parse(HELP_DESK_AGENT).unwrap()).await.unwrap().unwrap();
+    let hit = helpdesk_domain::search::recognise(CUSTOMER).unwrap();
+    let filter = helpdesk_domain::ports::SearchFilter { kinds: vec![helpdesk_domain::search::SearchKind::Customer], customer: None, limit: 1 };
+    let found = store.search(agent.partner_id, &hit, &filter).await.unwrap();
+    let helpdesk_domain::search::HitTarget::Customer(id) = found[0].target else { panic!("not a customer") };
+
+    let before = stats(&app).database_loads.load(Ordering::Relaxed);
+    let calls = (0..20).map(|_| {
+        let store = store.clone();
+        tokio::spawn(async move { store.customers(agent.partner_id, &[id]).await.unwrap() })
+    });
+    for call in futures_join(calls).await {
+        assert_eq!(call[0].name, CUSTOMER);
+    }
+    assert_eq!(stats(&app).database_loads.load(Ordering::Relaxed) - before, 1);
+});
+
+async fn futures_join<T: Send + 'static>(handles: impl Iterator<Item = tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for h in handles.collect::<Vec<_>>() {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
+e2e_backends!(
+    /// A Redis that hangs (slow, not dead): calls time out, the breaker opens, answers stay right.
+    a_hanging_redis_only_costs_a_timeout, |backend| async move {
+    let redis = PrivateRedis::start().await;
+    let proxy = CuttableProxy::start(format!("127.0.0.1:{}", redis.port)).await;
+    let url = format!("redis://127.0.0.1:{}", proxy.port);
+    let a = spawn_app_configured(backend, Scale::Demo, |c| {
+        c.database.cache.redis_url = Some(url);
+        c.database.cache.cache_local_capacity = 0;
+        c.database.cache.redis_timeout_ms = 100;
+    })
+    .await;
+    let nan = nan_pizza(&a).await;
+    proxy.hang().await;
+    for _ in 0..5 {
+        let res = a.query(DETAIL, json!({ "c": nan })).await;
+        assert_eq!(res["data"]["customer"]["name"], CUSTOMER, "{res}");
+    }
+    assert!(stats(&a).redis_errors.load(Ordering::Relaxed) >= 1, "the calls timed out");
+    assert_eq!(a.server().store.cache().redis_state(), helpdesk_store::cache::RedisState::Down, "the breaker is open");
+
+    proxy.restore();
+    let hits_before = stats(&a).redis_hits.load(Ordering::Relaxed);
+    eventually("the cache to come back by itself", || async {
+        let res = a.query(DETAIL, json!({ "c": nan })).await;
+        assert_eq!(res["data"]["customer"]["name"], CUSTOMER);
+        (stats(&a).redis_hits.load(Ordering::Relaxed) > hits_before).then_some(())
+    })
+    .await;
+});
