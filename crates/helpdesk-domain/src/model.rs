@@ -181,6 +181,15 @@ pub struct License {
     pub consumed: i32,
 }
 
+/// A customer's licenses of one offer, over all its active subscriptions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LicenseTotal {
+    pub customer_id: CustomerId,
+    pub offer: String,
+    pub quantity: i32,
+    pub consumed: i32,
+}
+
 /// A user of a customer organisation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {

@@ -16,8 +16,8 @@ use crate::contact::{Email, PhoneNumber};
 use crate::error::Result;
 use crate::ids::{AgentId, CustomerId, DeviceId, PartnerId, PhoneNumberId, SubscriptionId, UserId};
 use crate::model::{
-    AuditEntry, Customer, CustomerDomain, CustomerMeetingSite, Device, EmailEvent, EmailSuppression, License, Order,
-    PhoneNumberRecord, ReadOnlyGrant, User, UserAdminRole, UserFeature, UserLicense,
+    AuditEntry, Customer, CustomerDomain, CustomerMeetingSite, Device, EmailEvent, EmailSuppression, License,
+    LicenseTotal, Order, PhoneNumberRecord, ReadOnlyGrant, User, UserAdminRole, UserFeature, UserLicense,
 };
 use crate::search::{SearchHit, SearchInput, SearchKind};
 use crate::verification::CheckOutcome;
@@ -75,6 +75,8 @@ pub trait Directory: AgentDirectory {
     async fn meeting_sites_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<CustomerMeetingSite>>;
     async fn orders_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<Order>>;
     async fn licenses_of(&self, partner: PartnerId, orders: &[SubscriptionId]) -> Result<Vec<License>>;
+    /// Each customer's licenses per offer, over its active subscriptions.
+    async fn license_totals_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<LicenseTotal>>;
     /// The admin roles held in these customers' organisations (their admins).
     async fn admins_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<UserAdminRole>>;
 

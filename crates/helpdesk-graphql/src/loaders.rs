@@ -226,6 +226,8 @@ one_to_many!(/// A customer's meeting sites.
     MeetingSitesOf(CustomerId) => CustomerMeetingSite, meeting_sites_of, |v| v.customer_id);
 one_to_many!(/// A customer's subscriptions (orders).
     OrdersOf(CustomerId) => Order, orders_of, |v| v.customer_id);
+one_to_many!(/// A customer's license totals per offer.
+    LicenseTotalsOf(CustomerId) => LicenseTotal, license_totals_of, |v| v.customer_id);
 one_to_many!(/// A customer's admins, with their roles.
     AdminsOf(CustomerId) => UserAdminRole, admins_of, |v| v.customer_id);
 one_to_many!(/// The licenses of a subscription.

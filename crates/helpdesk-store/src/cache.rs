@@ -1,13 +1,13 @@
 //! The customer cache: hot customers' summaries, close to the gateway.
 //!
 //! Almost every search result and detail view needs its customer's summary
-//! (name, domains, meeting sites, admins, read-only access). Reading it is a
+//! (name, domains, meeting sites, license totals, admins, read-only access). Reading it is a
 //! read-through over two layers:
 //!
 //! 1. in-process (`moka`), short TTL (default 2 s): the hottest customers,
 //!    no network at all;
 //! 2. Redis (`REDIS_URL`), longer TTL with jitter, shared by every gateway
-//!    process; keys are versioned (`…:customer:v1:<id>`) so a change of the
+//!    process; keys are versioned (`…:customer:v2:<id>`) so a change of the
 //!    summary's shape never reads an old one;
 //! 3. the database, in one batch for all the misses of a call.
 //!
@@ -30,7 +30,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use helpdesk_domain::model::{
-    AdminRole, Customer, CustomerDomain, CustomerMeetingSite, CustomerSettings, Labelled, ReadOnlyGrant, UserAdminRole,
+    AdminRole, Customer, CustomerDomain, CustomerMeetingSite, CustomerSettings, Labelled, LicenseTotal, ReadOnlyGrant,
+    UserAdminRole,
 };
 use helpdesk_domain::{CustomerId, Domain, MeetingSite, PartnerId, UserId};
 use serde::{Deserialize, Serialize};
@@ -45,6 +46,8 @@ pub struct CustomerSummary {
     pub domains: Vec<CustomerDomain>,
     pub sites: Vec<CustomerMeetingSite>,
     pub admins: Vec<UserAdminRole>,
+    /// Licenses per offer over the active subscriptions.
+    pub licenses: Vec<LicenseTotal>,
     /// The latest read-only grant, active or not.
     pub grant: Option<ReadOnlyGrant>,
 }
@@ -149,6 +152,10 @@ struct RedisLayer {
     breaker: Breaker,
 }
 
+/// The shape of [`Stored`]: part of every key, so a gateway never reads a
+/// summary written in another shape (v2 added the license totals).
+const SUMMARY_VERSION: u32 = 2;
+
 /// The summary as stored in Redis (JSON). Only this module reads it back.
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -161,6 +168,7 @@ struct Stored {
     domains: Vec<(String, bool)>,
     sites: Vec<String>,
     admins: Vec<(Uuid, String)>,
+    licenses: Vec<(String, i32, i32)>,
     grant: Option<StoredGrant>,
 }
 
@@ -185,6 +193,7 @@ impl From<&CustomerSummary> for Stored {
             domains: s.domains.iter().map(|d| (d.domain.to_string(), d.verified)).collect(),
             sites: s.sites.iter().map(|m| m.site.to_string()).collect(),
             admins: s.admins.iter().map(|a| (a.user_id.0, a.role.label().to_string())).collect(),
+            licenses: s.licenses.iter().map(|l| (l.offer.clone(), l.quantity, l.consumed)).collect(),
             grant: s.grant.as_ref().map(|g| (g.granted_by.clone(), g.granted_at, g.expires_at, g.revoked_at)),
         }
     }
@@ -223,6 +232,11 @@ impl Stored {
                     Some(UserAdminRole { user_id: UserId(u), customer_id: id, role: AdminRole::from_label(&r).ok()? })
                 })
                 .collect::<Option<_>>()?,
+            licenses: self
+                .licenses
+                .into_iter()
+                .map(|(offer, quantity, consumed)| LicenseTotal { customer_id: id, offer, quantity, consumed })
+                .collect(),
             grant: self.grant.map(|(granted_by, granted_at, expires_at, revoked_at)| ReadOnlyGrant {
                 customer_id: id,
                 granted_by,
@@ -236,7 +250,7 @@ impl Stored {
 
 impl RedisLayer {
     fn key(&self, id: CustomerId) -> String {
-        format!("{}:customer:v1:{}", self.prefix, id.0)
+        format!("{}:customer:v{}:{}", self.prefix, SUMMARY_VERSION, id.0)
     }
 
     /// A connection, opened on first use (Redis may be down at start-up).

@@ -49,6 +49,41 @@ async fn page_of<E: EntityTrait>(
     Ok(select.offset(page.offset).limit(page.limit).all(db).await?)
 }
 
+/// Licenses per customer and offer, summed over the customers' active subscriptions.
+async fn license_totals(
+    db: &DatabaseConnection,
+    partner: PartnerId,
+    customers: &[Uuid],
+) -> std::result::Result<Vec<LicenseTotal>, StoreError> {
+    use helpdesk_domain::model::{Labelled, SubscriptionStatus};
+    let active: Vec<subscriptions::Model> = subscriptions::Entity::find()
+        .filter(subscriptions::Column::PartnerId.eq(partner.0))
+        .filter(subscriptions::Column::CustomerId.is_in(customers.iter().copied()))
+        .filter(subscriptions::Column::Status.eq(SubscriptionStatus::Active.label()))
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = active.iter().map(|s| s.id).collect();
+    let rows =
+        rows_in::<licenses::Entity>(db, licenses::Column::PartnerId, partner, licenses::Column::SubscriptionId, ids)
+            .await?;
+    let mut totals: Vec<LicenseTotal> = Vec::new();
+    for l in rows {
+        let Some(sub) = active.iter().find(|s| s.id == l.subscription_id) else { continue };
+        let customer_id = CustomerId(sub.customer_id);
+        match totals.iter_mut().find(|t| t.customer_id == customer_id && t.offer == l.offer) {
+            Some(t) => {
+                t.quantity += l.quantity;
+                t.consumed += l.consumed;
+            }
+            None => {
+                totals.push(LicenseTotal { customer_id, offer: l.offer, quantity: l.quantity, consumed: l.consumed })
+            }
+        }
+    }
+    totals.sort_by(|a, b| a.offer.cmp(&b.offer));
+    Ok(totals)
+}
+
 /// Rows sorted by `group` then newest first: keeps the first (newest) row of each group.
 pub(crate) fn first_of_each<T, K: PartialEq>(rows: Vec<T>, group: impl Fn(&T) -> K) -> Vec<T> {
     let mut kept: Vec<T> = Vec::new();
@@ -131,6 +166,7 @@ impl Store {
             mapping::admin_role,
         )?;
         let grants = crate::actions::latest_grants(db, partner, &uuids).await?;
+        let licenses = license_totals(db, partner, &uuids).await?;
         rows.into_iter()
             .map(|row| {
                 let customer = mapping::customer(row)?;
@@ -140,6 +176,7 @@ impl Store {
                     domains: domains.iter().filter(|d| d.customer_id == id).cloned().collect(),
                     sites: sites.iter().filter(|d| d.customer_id == id).cloned().collect(),
                     admins: admins.iter().filter(|d| d.customer_id == id).cloned().collect(),
+                    licenses: licenses.iter().filter(|l| l.customer_id == id).cloned().collect(),
                     grant: grants.iter().find(|g| g.customer_id == id).cloned(),
                     customer,
                 })
@@ -246,6 +283,10 @@ impl Directory for Store {
         let rows =
             rows_in::<Entity>(self.db(), C::PartnerId, partner, C::SubscriptionId, keys(orders, |i| i.0)).await?;
         Ok(all(rows, mapping::license)?)
+    }
+
+    async fn license_totals_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<LicenseTotal>> {
+        Ok(self.summaries(partner, customers).await?.iter().flat_map(|s| s.licenses.clone()).collect())
     }
 
     async fn admins_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<UserAdminRole>> {

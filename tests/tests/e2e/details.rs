@@ -17,6 +17,7 @@ const CUSTOMER_DETAIL: &str = r#"query($id: ID!) { customer(id: $id) {
   domains { name verified }
   meetingSites
   subscriptions { webOrderNumber status startsAt endsAt licenses { offer quantity consumed available } }
+  licenseSummary { offer quantity consumed available }
   admins { role user { email displayName } }
   users(first: 2) { edges { cursor node { email } } pageInfo { hasNextPage endCursor } }
   devices(first: 100) { edges { node { macAddress thirdParty } } }
@@ -68,6 +69,22 @@ e2e!(
     assert_eq!(c["meetingSites"], json!([CUSTOMER_SITE]));
     assert_eq!(c["subscriptions"][0]["webOrderNumber"], WEB_ORDER);
     assert!(!c["subscriptions"][0]["licenses"].as_array().unwrap().is_empty());
+    // The license summary adds up the active subscriptions' licenses per offer.
+    let mut expected: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+    for sub in c["subscriptions"].as_array().unwrap().iter().filter(|s| s["status"] == "ACTIVE") {
+        for l in sub["licenses"].as_array().unwrap() {
+            let e = expected.entry(l["offer"].as_str().unwrap().to_string()).or_default();
+            e.0 += l["quantity"].as_i64().unwrap();
+            e.1 += l["consumed"].as_i64().unwrap();
+        }
+    }
+    let summary: std::collections::BTreeMap<String, (i64, i64)> = c["licenseSummary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["offer"].as_str().unwrap().to_string(), (l["quantity"].as_i64().unwrap(), l["consumed"].as_i64().unwrap())))
+        .collect();
+    assert_eq!(summary, expected);
     let admins: Vec<&str> = c["admins"].as_array().unwrap().iter().map(|a| a["user"]["email"].as_str().unwrap()).collect();
     assert!(admins.contains(&USER_EMAIL), "{admins:?}");
     // Users page by two, without overlap.

@@ -27,6 +27,17 @@ async fn nan_pizza(app: &TestApp) -> Value {
     edges(&s["data"]["search"])[0]["node"]["id"].clone()
 }
 
+/// Waits until Redis serves hits again, checking every answer meanwhile.
+async fn the_cache_comes_back(app: &TestApp, customer: &Value) {
+    let hits_before = stats(app).redis_hits.load(Ordering::Relaxed);
+    eventually("the cache to come back by itself", || async {
+        let res = app.query(DETAIL, json!({ "c": customer })).await;
+        assert_eq!(res["data"]["customer"]["name"], CUSTOMER);
+        (stats(app).redis_hits.load(Ordering::Relaxed) > hits_before).then_some(())
+    })
+    .await;
+}
+
 fn stats(app: &TestApp) -> &helpdesk_store::cache::CacheStats {
     &app.server().store.cache().stats
 }
@@ -136,13 +147,7 @@ e2e_backends!(
     assert!(ready.contains("Redis unreachable"), "{ready}");
 
     redis.restart().await;
-    let hits_before = stats(&a).redis_hits.load(Ordering::Relaxed);
-    eventually("the cache to come back by itself", || async {
-        let res = a.query(DETAIL, json!({ "c": nan })).await;
-        assert_eq!(res["data"]["customer"]["name"], CUSTOMER);
-        (stats(&a).redis_hits.load(Ordering::Relaxed) > hits_before).then_some(())
-    })
-    .await;
+    the_cache_comes_back(&a, &nan).await;
 });
 
 /// PostgreSQL made unreachable through a proxy the test cuts, then restored.
@@ -291,11 +296,5 @@ e2e_backends!(
     assert_eq!(a.server().store.cache().redis_state(), helpdesk_store::cache::RedisState::Down, "the breaker is open");
 
     proxy.restore();
-    let hits_before = stats(&a).redis_hits.load(Ordering::Relaxed);
-    eventually("the cache to come back by itself", || async {
-        let res = a.query(DETAIL, json!({ "c": nan })).await;
-        assert_eq!(res["data"]["customer"]["name"], CUSTOMER);
-        (stats(&a).redis_hits.load(Ordering::Relaxed) > hits_before).then_some(())
-    })
-    .await;
+    the_cache_comes_back(&a, &nan).await;
 });

@@ -12,7 +12,7 @@ use super::search::search;
 use super::{CustomerStatus, Device, Order, PhoneNumber, SearchConnection, SearchKind, User};
 use crate::error::ApiResult;
 use crate::ids::{NodeType, PageRequest, encode};
-use crate::loaders::{self, AdminsOf, DomainsOf, GrantOf, MeetingSitesOf, OrdersOf, request};
+use crate::loaders::{self, AdminsOf, DomainsOf, GrantOf, LicenseTotalsOf, MeetingSitesOf, OrdersOf, request};
 
 /// A customer organisation managed by the agent's partner.
 pub struct Customer(pub model::Customer);
@@ -44,6 +44,15 @@ pub struct ReadOnlyAccess {
     authorized: bool,
     since: Option<DateTime<Utc>>,
     until: Option<DateTime<Utc>>,
+}
+
+/// A customer's licenses of one offer, over its active subscriptions.
+#[derive(SimpleObject)]
+pub struct LicenseTotal {
+    offer: String,
+    quantity: i32,
+    consumed: i32,
+    available: i32,
 }
 
 /// An administrator of the customer's organisation.
@@ -111,6 +120,19 @@ impl Customer {
         let mut v = loaders::many(ctx, OrdersOf(self.0.id)).await?;
         v.sort_by_key(|o| std::cmp::Reverse(o.starts_at));
         Ok(v.into_iter().map(Order).collect())
+    }
+    /// Licenses per offer over the active subscriptions: bought, used, available.
+    async fn license_summary(&self, ctx: &Context<'_>) -> ApiResult<Vec<LicenseTotal>> {
+        Ok(loaders::many(ctx, LicenseTotalsOf(self.0.id))
+            .await?
+            .into_iter()
+            .map(|l| LicenseTotal {
+                available: (l.quantity - l.consumed).max(0),
+                offer: l.offer,
+                quantity: l.quantity,
+                consumed: l.consumed,
+            })
+            .collect())
     }
     /// The organisation's administrators (C3).
     async fn admins(&self, ctx: &Context<'_>) -> ApiResult<Vec<CustomerAdmin>> {
