@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use helpdesk_domain::model;
 use uuid::Uuid;
 
+use super::order::License;
 use super::page::{connection, store_page};
 use super::search::search;
 use super::{CustomerStatus, Device, Order, PhoneNumber, SearchConnection, SearchKind, User};
@@ -44,15 +45,6 @@ pub struct ReadOnlyAccess {
     authorized: bool,
     since: Option<DateTime<Utc>>,
     until: Option<DateTime<Utc>>,
-}
-
-/// A customer's licenses of one offer, over its active subscriptions.
-#[derive(SimpleObject)]
-pub struct LicenseTotal {
-    offer: String,
-    quantity: i32,
-    consumed: i32,
-    available: i32,
 }
 
 /// An administrator of the customer's organisation.
@@ -122,16 +114,11 @@ impl Customer {
         Ok(v.into_iter().map(Order).collect())
     }
     /// Licenses per offer over the active subscriptions: bought, used, available.
-    async fn license_summary(&self, ctx: &Context<'_>) -> ApiResult<Vec<LicenseTotal>> {
+    async fn license_summary(&self, ctx: &Context<'_>) -> ApiResult<Vec<License>> {
         Ok(loaders::many(ctx, LicenseTotalsOf(self.0.id))
             .await?
             .into_iter()
-            .map(|l| LicenseTotal {
-                available: (l.quantity - l.consumed).max(0),
-                offer: l.offer,
-                quantity: l.quantity,
-                consumed: l.consumed,
-            })
+            .map(|l| License::new(l.offer, l.quantity, l.consumed))
             .collect())
     }
     /// The organisation's administrators (C3).

@@ -12,7 +12,7 @@ use crate::loaders::{self, LicensesOf};
 /// A subscription and the web order that bought it.
 pub struct Order(pub model::Order);
 
-/// Licenses of one offer: bought and used.
+/// Licenses of one offer: bought, used, available.
 #[derive(SimpleObject)]
 pub struct License {
     offer: String,
@@ -20,6 +20,13 @@ pub struct License {
     consumed: i32,
     /// Bought and not used yet.
     available: i32,
+}
+
+impl License {
+    /// Licenses of `offer`, `consumed` of `quantity` in use.
+    pub fn new(offer: String, quantity: i32, consumed: i32) -> Self {
+        License { available: (quantity - consumed).max(0), offer, quantity, consumed }
+    }
 }
 
 #[Object]
@@ -44,12 +51,7 @@ impl Order {
         let mut v: Vec<License> = loaders::many(ctx, LicensesOf(self.0.id))
             .await?
             .into_iter()
-            .map(|l| License {
-                available: (l.quantity - l.consumed).max(0),
-                offer: l.offer,
-                quantity: l.quantity,
-                consumed: l.consumed,
-            })
+            .map(|l| License::new(l.offer, l.quantity, l.consumed))
             .collect();
         v.sort_by(|a, b| a.offer.cmp(&b.offer));
         Ok(v)
