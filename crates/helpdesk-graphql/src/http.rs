@@ -240,7 +240,9 @@ async fn execute(
         let operation = operation_label(&request);
         let started = std::time::Instant::now();
         let request = request.data(context).data(loader).data(app.metrics.clone());
-        let mut response = batches.drive(app.schema.execute(request)).await;
+        // One span per operation, inside the request's span: every resolver span nests in it.
+        let span = tracing::info_span!("operation", name = %operation, agent = %caller.agent.id);
+        let mut response = batches.drive(app.schema.execute(request)).instrument(span).await;
         finalize(&mut response, request_id);
         let outcome = response
             .errors

@@ -241,6 +241,14 @@ e2e_backends!(
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("2C:54:91:88:C9:E3"), "{response}");
     stopping.await.unwrap().unwrap();
+
+    // The audit entries queued before the shutdown were written: a new gateway lists the search.
+    let after = app.another_gateway(|_| {}).await;
+    let log = after.query_as(PARTNER_ADMIN, "{ auditLog(first: 100) { edges { node { action detail } } } }", json!({})).await;
+    let searched = log["data"]["auditLog"]["edges"].as_array().unwrap().iter().any(|e| {
+        e["node"]["action"] == "search" && e["node"]["detail"].as_str().unwrap_or("").contains(DEVICE_MAC)
+    });
+    assert!(searched, "{log}");
 });
 
 e2e_backends!(
