@@ -14,9 +14,12 @@
 //! Concurrent misses for one customer reach the database once (single
 //! flight): the first caller loads, the others wait for its result.
 //!
-//! A write that changes a summary invalidates it in both layers. Another
-//! process drops its in-process copy when its short TTL ends, so it serves a
-//! stale summary for at most that TTL.
+//! A write that changes a summary invalidates it in both layers and publishes
+//! the invalidation; the other gateways drop their in-process copy when they
+//! hear it, and in any case when its short TTL ends, so a gateway serves a
+//! stale summary for at most that TTL. An invalidation Redis could not take
+//! (it was down) stays pending: retried before the next read, and the summary
+//! is read from the database meanwhile.
 //!
 //! Redis is an optimisation, never a dependency: every call has a short
 //! timeout, a circuit breaker stops waiting on a dead Redis (and tries again
@@ -150,6 +153,9 @@ struct RedisLayer {
     ttl: Duration,
     timeout: Duration,
     breaker: Breaker,
+    /// Invalidations Redis has not taken yet (it was down): retried before
+    /// the next read, and read as misses until then.
+    pending: std::sync::Mutex<std::collections::HashSet<CustomerId>>,
 }
 
 /// The shape of [`Stored`]: part of every key, so a gateway never reads a
@@ -249,6 +255,15 @@ impl Stored {
 }
 
 impl RedisLayer {
+    /// The channel invalidations are published on, for the other gateways.
+    fn channel(&self) -> String {
+        format!("{}:customer:invalidations", self.prefix)
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<CustomerId>> {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn key(&self, id: CustomerId) -> String {
         format!("{}:customer:v{}:{}", self.prefix, SUMMARY_VERSION, id.0)
     }
@@ -344,6 +359,7 @@ impl CustomerCache {
                 ttl: options.redis_ttl,
                 timeout: options.redis_timeout,
                 breaker: Breaker::default(),
+                pending: Default::default(),
             }),
         };
         Ok(CustomerCache { local, redis, inflight: Mutex::new(HashMap::new()), stats: CacheStats::default() })
@@ -394,6 +410,12 @@ impl CustomerCache {
         if !missing.is_empty()
             && let Some(r) = &self.redis
         {
+            self.flush_invalidations().await;
+            // A summary whose invalidation Redis has not taken yet may be stale there.
+            let pending = r.pending().clone();
+            let (unsure, asked): (Vec<CustomerId>, Vec<CustomerId>) =
+                missing.into_iter().partition(|id| pending.contains(id));
+            missing = asked;
             let keys: Vec<String> = missing.iter().map(|id| r.key(*id)).collect();
             let values: Option<Vec<Option<String>>> = r
                 .call(&self.stats, |mut c| async move { redis::cmd("MGET").arg(&keys).query_async(&mut c).await })
@@ -423,6 +445,7 @@ impl CustomerCache {
                 }
                 missing = still;
             }
+            missing.extend(unsure);
         }
         if !missing.is_empty() {
             found.extend(self.load_once(missing, load).await?);
@@ -510,16 +533,88 @@ impl CustomerCache {
         }
     }
 
-    /// Forgets a customer's summary in both layers (after a write that changed it).
+    /// Forgets a customer's summary in both layers (after a write that
+    /// changed it), and tells the other gateways to forget their in-process copy.
     pub async fn invalidate(&self, id: CustomerId) {
         if let Some(local) = &self.local {
             local.invalidate(&id).await;
         }
         if let Some(r) = &self.redis {
-            let key = r.key(id);
-            let _: Option<()> =
-                r.call(&self.stats, |mut c| async move { redis::cmd("DEL").arg(&key).query_async(&mut c).await }).await;
+            r.pending().insert(id);
+            self.flush_invalidations().await;
         }
+    }
+
+    /// Deletes the pending invalidations' keys and publishes them; keeps them
+    /// pending if Redis does not answer.
+    async fn flush_invalidations(&self) {
+        let Some(r) = &self.redis else { return };
+        let ids: Vec<CustomerId> = r.pending().iter().copied().collect();
+        if ids.is_empty() {
+            return;
+        }
+        let keys: Vec<String> = ids.iter().map(|id| r.key(*id)).collect();
+        let payload = ids.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(",");
+        let channel = r.channel();
+        let done: Option<()> = r
+            .call(&self.stats, |mut c| async move {
+                redis::pipe()
+                    .cmd("DEL")
+                    .arg(&keys)
+                    .ignore()
+                    .cmd("PUBLISH")
+                    .arg(&channel)
+                    .arg(&payload)
+                    .ignore()
+                    .query_async(&mut c)
+                    .await
+            })
+            .await;
+        if done.is_some() {
+            let mut pending = r.pending();
+            for id in &ids {
+                pending.remove(id);
+            }
+        }
+    }
+
+    /// Listens for other gateways' invalidations and drops the in-process
+    /// copies they name, reconnecting while Redis is away. Runs until the
+    /// cache is dropped.
+    pub(crate) fn listen_for_invalidations(cache: &Arc<CustomerCache>) {
+        let Some(r) = &cache.redis else { return };
+        if cache.local.is_none() {
+            return;
+        }
+        let (client, channel) = (r.client.clone(), r.channel());
+        let weak = Arc::downgrade(cache);
+        tokio::spawn(async move {
+            use futures::StreamExt;
+            loop {
+                let subscribed = async {
+                    let mut pubsub = client.get_async_pubsub().await?;
+                    pubsub.subscribe(&channel).await?;
+                    Ok::<_, redis::RedisError>(pubsub)
+                };
+                if let Ok(Ok(mut pubsub)) = tokio::time::timeout(Duration::from_secs(2), subscribed).await {
+                    let mut messages = pubsub.on_message();
+                    while let Some(msg) = messages.next().await {
+                        let Some(cache) = weak.upgrade() else { return };
+                        let payload: String = msg.get_payload().unwrap_or_default();
+                        for id in payload.split(',').filter_map(|s| Uuid::parse_str(s).ok()) {
+                            if let Some(local) = &cache.local {
+                                local.invalidate(&CustomerId(id)).await;
+                            }
+                        }
+                    }
+                }
+                if weak.strong_count() == 0 {
+                    return;
+                }
+                // Redis is away: try again shortly.
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        });
     }
 
     /// The Redis key of a customer's summary (tests write garbage into it).

@@ -120,6 +120,7 @@ impl Store {
             db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
         }
         let cache = Arc::new(cache::CustomerCache::new(&options.cache)?);
+        cache::CustomerCache::listen_for_invalidations(&cache);
         Ok(Store { db, statements, failures, outbox_notify: Arc::new(tokio::sync::Notify::new()), cache })
     }
 

@@ -27,6 +27,20 @@ async fn nan_pizza(app: &TestApp) -> Value {
     edges(&s["data"]["search"])[0]["node"]["id"].clone()
 }
 
+/// Both gateways cache Nan Pizza's summary (grant active); then the customer
+/// revokes its grant, through gateway `a`'s store. Returns Nan Pizza's ID.
+async fn cache_then_revoke_grant(a: &TestApp, b: &TestApp) -> Value {
+    let nan = nan_pizza(a).await;
+    for app in [a, b] {
+        let res = app.query(DETAIL, json!({ "c": nan })).await;
+        assert_eq!(res["data"]["customer"]["readOnlyAccess"]["authorized"], true);
+    }
+    let org = a.query("query($c: ID!) { customer(id: $c) { organizationId } }", json!({ "c": nan })).await;
+    let org = uuid::Uuid::parse_str(org["data"]["customer"]["organizationId"].as_str().unwrap()).unwrap();
+    a.server().store.revoke_read_only_access(helpdesk_domain::CustomerId(org)).await.unwrap();
+    nan
+}
+
 /// Waits until Redis serves hits again, checking every answer meanwhile.
 async fn the_cache_comes_back(app: &TestApp, customer: &Value) {
     let hits_before = stats(app).redis_hits.load(Ordering::Relaxed);
@@ -77,14 +91,7 @@ e2e_backends!(
     let prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
     let a = spawn_app_configured(backend, Scale::Demo, shared_redis(&prefix)).await;
     let b = a.another_gateway(shared_redis(&prefix)).await;
-    let nan = nan_pizza(&a).await;
-    for app in [&a, &b] {
-        let res = app.query(DETAIL, json!({ "c": nan })).await;
-        assert_eq!(res["data"]["customer"]["readOnlyAccess"]["authorized"], true);
-    }
-    let org = a.query("query($c: ID!) { customer(id: $c) { organizationId } }", json!({ "c": nan })).await;
-    let org = helpdesk_domain::CustomerId(uuid::Uuid::parse_str(org["data"]["customer"]["organizationId"].as_str().unwrap()).unwrap());
-    a.server().store.revoke_read_only_access(org).await.unwrap();
+    let nan = cache_then_revoke_grant(&a, &b).await;
 
     // The writer's own gateway sees it at once.
     let res = a.query(DETAIL, json!({ "c": nan })).await;
@@ -305,4 +312,35 @@ e2e_backends!(
 
     proxy.restore();
     the_cache_comes_back(&a, &nan).await;
+});
+
+e2e_backends!(
+    /// With a long in-process TTL, a change still reaches the other gateway at once: it is published.
+    an_invalidation_is_published_to_the_other_gateways, |backend| async move {
+    let prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
+    let long_ttl = |c: &mut helpdesk_server::config::ServeConfig| {
+        shared_redis(&prefix)(c);
+        c.database.cache.cache_local_ttl_ms = 600_000;
+    };
+    let a = spawn_app_configured(backend, Scale::Demo, long_ttl).await;
+    let b = a.another_gateway(long_ttl).await;
+    // Both gateways listen (each store subscribes once it starts).
+    let client = redis::Client::open("redis://127.0.0.1:6379").unwrap();
+    let conn = client.get_multiplexed_async_connection().await.unwrap();
+    let channel = format!("{prefix}:customer:invalidations");
+    eventually("both gateways to subscribe", || {
+        let (mut conn, channel) = (conn.clone(), channel.clone());
+        async move {
+            let counts: Vec<(String, i64)> = redis::cmd("PUBSUB").arg("NUMSUB").arg(&channel).query_async(&mut conn).await.unwrap();
+            (counts[0].1 >= 2).then_some(())
+        }
+    })
+    .await;
+
+    let nan = cache_then_revoke_grant(&a, &b).await;
+    eventually("the other gateway to hear the invalidation", || async {
+        let res = b.query(DETAIL, json!({ "c": nan })).await;
+        (res["data"]["customer"]["readOnlyAccess"]["authorized"] == false).then_some(())
+    })
+    .await;
 });
