@@ -28,10 +28,11 @@ use tracing::Instrument;
 
 use crate::HelpdeskSchema;
 use crate::auth::authenticate;
+use crate::context::RequestContext;
 use crate::context::Services;
 use crate::error::{ApiError, finalize};
 use crate::limits::{Limits, count_aliases, operation_type};
-use crate::loaders::{Loaders, RequestContext};
+use crate::loaders::Loaders;
 use crate::ops::{Metrics, Probe};
 
 /// What the HTTP layer needs, shared by all requests.

@@ -29,7 +29,6 @@ use helpdesk_domain::{
     CustomerId, DeviceId, Email, Error as DomainError, PartnerId, PhoneNumberId, SubscriptionId, UserId,
 };
 
-pub use crate::context::{RequestContext, request};
 use crate::error::{ApiError, ApiResult};
 
 /// The batch loaders of one request, confined to its partner.

@@ -13,9 +13,10 @@ use helpdesk_domain::{AgentId, CustomerId, Error as DomainError, UserId};
 use rand::RngCore;
 
 use crate::context::RequestContext;
+use crate::context::request;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{NodeType, decode_as};
-use crate::loaders::{self, GrantOf, request};
+use crate::loaders::{self, GrantOf};
 use crate::query::not_found;
 use crate::types::{Agent, Customer, User};
 

@@ -9,9 +9,10 @@ use helpdesk_domain::{
     AgentId, CustomerId, DeviceId, Error as DomainError, PhoneNumberId, SubscriptionId, UserId, WebOrderNumber,
 };
 
+use crate::context::request;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{NodeType, PageRequest, decode, decode_as, encode};
-use crate::loaders::{self, request};
+use crate::loaders;
 use crate::types::{
     self, Agent, AuditEntry, Customer, Device, Node, Order, PhoneNumber, SearchConnection, SearchKind, User,
 };
@@ -59,7 +60,7 @@ impl Query {
                 Some(id)
             }
         };
-        types::search(ctx, &query, first, after.as_deref(), kinds, customer).await
+        types::search(ctx, types::SearchArgs { query: &query, first, after: after.as_deref(), kinds, customer }).await
     }
 
     /// A customer by its global ID (opening it is recorded in the audit trail).

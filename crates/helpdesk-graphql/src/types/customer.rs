@@ -10,10 +10,11 @@ use uuid::Uuid;
 use super::order::License;
 use super::page::{connection, store_page};
 use super::search::search;
-use super::{CustomerStatus, Device, Order, PhoneNumber, SearchConnection, SearchKind, User};
+use super::{CustomerStatus, Device, Order, PhoneNumber, SearchArgs, SearchConnection, SearchKind, User};
+use crate::context::request;
 use crate::error::ApiResult;
 use crate::ids::{NodeType, PageRequest, encode};
-use crate::loaders::{self, AdminsOf, DomainsOf, GrantOf, LicenseTotalsOf, MeetingSitesOf, OrdersOf, request};
+use crate::loaders::{self, AdminsOf, DomainsOf, GrantOf, LicenseTotalsOf, MeetingSitesOf, OrdersOf};
 
 /// A customer organisation managed by the agent's partner.
 pub struct Customer(pub model::Customer);
@@ -185,6 +186,7 @@ impl Customer {
         after: Option<String>,
         kinds: Option<Vec<SearchKind>>,
     ) -> ApiResult<SearchConnection> {
-        search(ctx, &query, first, after.as_deref(), kinds, Some(self.0.id)).await
+        search(ctx, SearchArgs { query: &query, first, after: after.as_deref(), kinds, customer: Some(self.0.id) })
+            .await
     }
 }

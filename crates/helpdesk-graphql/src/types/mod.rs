@@ -23,7 +23,7 @@ pub use enums::*;
 pub use order::Order;
 pub use page::{connection, store_page};
 pub use phone_number::PhoneNumber;
-pub use search::{SearchConnection, search};
+pub use search::{SearchArgs, SearchConnection, search};
 pub use user::User;
 
 /// Anything with a global ID that `node(id:)` can fetch again.

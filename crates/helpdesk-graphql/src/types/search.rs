@@ -7,9 +7,10 @@ use helpdesk_domain::search::{self as rules, HitTarget, SearchHit};
 use helpdesk_domain::{CustomerId, Error as DomainError};
 
 use super::{Customer, Device, InputKind, MatchedField, Order, PhoneNumber, SearchKind, SearchResult, User};
+use crate::context::request;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{PageRequest, cursor};
-use crate::loaders::{self, request};
+use crate::loaders;
 
 /// One way the gateway read the search text.
 #[derive(SimpleObject)]
@@ -61,50 +62,47 @@ impl SearchEdge {
     }
 }
 
+/// What a search asks for.
+pub struct SearchArgs<'a> {
+    pub query: &'a str,
+    pub first: Option<i32>,
+    pub after: Option<&'a str>,
+    pub kinds: Option<Vec<SearchKind>>,
+    /// Inside this customer only.
+    pub customer: Option<CustomerId>,
+}
+
 /// Runs a search for the request's agent, optionally inside one customer,
 /// and records it in the audit trail.
-pub async fn search(
-    ctx: &Context<'_>,
-    query: &str,
-    first: Option<i32>,
-    after: Option<&str>,
-    kinds: Option<Vec<SearchKind>>,
-    customer: Option<CustomerId>,
-) -> ApiResult<SearchConnection> {
+pub async fn search(ctx: &Context<'_>, mut args: SearchArgs<'_>) -> ApiResult<SearchConnection> {
     let rc = request(ctx)?;
     // A read-only admin session searches its one customer, whatever was asked.
-    let customer = rc.read_only.or(customer);
-    let kind_names = kinds.as_ref().map(|k| format!("{k:?}"));
-    let result = run(ctx, query, first, after, kinds, customer).await;
+    args.customer = rc.read_only.or(args.customer);
+    let result = run(ctx, &args).await;
     let results = result.as_ref().map(|c| c.edges.len()).unwrap_or(0);
-    let detail = serde_json::json!({ "text": query, "kinds": kind_names, "results": results }).to_string();
-    rc.audit("search", customer.map(|c| c.to_string()), customer, &result, Some(detail));
+    let kinds = args.kinds.as_ref().map(|k| format!("{k:?}"));
+    let detail = serde_json::json!({ "text": args.query, "kinds": kinds, "results": results }).to_string();
+    rc.audit("search", args.customer.map(|c| c.to_string()), args.customer, &result, Some(detail));
     result
 }
 
-async fn run(
-    ctx: &Context<'_>,
-    query: &str,
-    first: Option<i32>,
-    after: Option<&str>,
-    kinds: Option<Vec<SearchKind>>,
-    customer: Option<CustomerId>,
-) -> ApiResult<SearchConnection> {
+async fn run(ctx: &Context<'_>, args: &SearchArgs<'_>) -> ApiResult<SearchConnection> {
     let rc = request(ctx)?;
     let scope = rc.help_desk()?;
-    let page = PageRequest::parse(first, after)?;
+    let (query, customer) = (args.query, args.customer);
+    let page = PageRequest::parse(args.first, args.after)?;
     let input = rules::recognise(query)?;
     if let Ok(metrics) = ctx.data::<std::sync::Arc<crate::ops::Metrics>>() {
         for reading in input.readings() {
             metrics.searches.with_label_values(&[format!("{:?}", reading.kind()).as_str()]).inc();
         }
     }
-    let kinds: Vec<rules::SearchKind> = match kinds {
+    let kinds: Vec<rules::SearchKind> = match &args.kinds {
         None => rules::SearchKind::ALL.to_vec(),
         Some(k) if k.is_empty() => {
             return Err(ApiError::bad_input("kinds must name at least one kind, or be left out"));
         }
-        Some(k) => k.into_iter().map(Into::into).collect(),
+        Some(k) => k.iter().map(|k| (*k).into()).collect(),
     };
     let filter = SearchFilter { kinds, customer, limit: page.offset + page.first + 1 };
     let hits = rules::rank_hits(rc.directory().search(scope.partner_id, &input, &filter).await?);
