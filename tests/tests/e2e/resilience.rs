@@ -41,6 +41,17 @@ async fn cache_then_revoke_grant(a: &TestApp, b: &TestApp) -> Value {
     nan
 }
 
+/// An app whose cache is Redis only (no in-process layer, so every read asks
+/// Redis), with a 100 ms Redis timeout.
+async fn app_on_redis(backend: Backend, url: String) -> TestApp {
+    spawn_app_configured(backend, Scale::Demo, |c| {
+        c.database.cache.redis_url = Some(url);
+        c.database.cache.cache_local_capacity = 0;
+        c.database.cache.redis_timeout_ms = 100;
+    })
+    .await
+}
+
 /// Waits until Redis serves hits again, checking every answer meanwhile.
 async fn the_cache_comes_back(app: &TestApp, customer: &Value) {
     let hits_before = stats(app).redis_hits.load(Ordering::Relaxed);
@@ -132,13 +143,7 @@ e2e_backends!(
     /// Redis killed mid-test: answers stay right, readiness says so, and the cache comes back by itself.
     the_gateway_outlives_its_redis, |backend| async move {
     let mut redis = PrivateRedis::start().await;
-    let url = redis.url();
-    let a = spawn_app_configured(backend, Scale::Demo, |c| {
-        c.database.cache.redis_url = Some(url);
-        c.database.cache.cache_local_capacity = 0;
-        c.database.cache.redis_timeout_ms = 100;
-    })
-    .await;
+    let a = app_on_redis(backend, redis.url()).await;
     let nan = nan_pizza(&a).await;
     let (status, ready) = a.get("/readyz").await;
     assert_eq!(status, 200, "{ready}");
@@ -294,13 +299,7 @@ e2e_backends!(
     a_hanging_redis_only_costs_a_timeout, |backend| async move {
     let redis = PrivateRedis::start().await;
     let proxy = CuttableProxy::start(format!("127.0.0.1:{}", redis.port)).await;
-    let url = format!("redis://127.0.0.1:{}", proxy.port);
-    let a = spawn_app_configured(backend, Scale::Demo, |c| {
-        c.database.cache.redis_url = Some(url);
-        c.database.cache.cache_local_capacity = 0;
-        c.database.cache.redis_timeout_ms = 100;
-    })
-    .await;
+    let a = app_on_redis(backend, format!("redis://127.0.0.1:{}", proxy.port)).await;
     let nan = nan_pizza(&a).await;
     proxy.hang().await;
     for _ in 0..5 {
