@@ -193,11 +193,13 @@ async fn get_graphql(
     .await
 }
 
-/// Checks the per-operation limits the schema does not check itself.
-fn check_operation(request: &Request, limits: &Limits, over_get: bool) -> Result<(), ApiError> {
+/// Checks the per-operation limits the schema does not check itself, and
+/// names the operation for metrics and logs: its name, or its first root
+/// field (`search`) when it has none. The document is parsed once, here.
+fn check_operation(request: &Request, limits: &Limits, over_get: bool) -> Result<String, ApiError> {
     // A document that does not parse is reported by the schema, with position.
     let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
-        return Ok(());
+        return Ok("unparsed".into());
     };
     if count_aliases(&doc) > limits.aliases {
         return Err(ApiError::Rejected(format!("an operation may use at most {} aliases", limits.aliases)));
@@ -205,7 +207,7 @@ fn check_operation(request: &Request, limits: &Limits, over_get: bool) -> Result
     if over_get && operation_type(&doc, request.operation_name.as_deref()) != Some(OperationType::Query) {
         return Err(ApiError::Rejected("only queries can be sent with GET; send mutations with POST".into()));
     }
-    Ok(())
+    Ok(operation_label(&doc, request.operation_name.as_deref()))
 }
 
 async fn execute(
@@ -223,13 +225,14 @@ async fn execute(
     };
     let mut responses = Vec::with_capacity(requests.len());
     for request in requests {
-        if let Err(e) = check_operation(&request, &app.limits, over_get) {
-            if batched {
+        let operation = match check_operation(&request, &app.limits, over_get) {
+            Ok(label) => label,
+            Err(e) if batched => {
                 responses.push(Response::from_errors(vec![e.into_server_error(request_id)]));
                 continue;
             }
-            return refuse(e, request_id);
-        }
+            Err(e) => return refuse(e, request_id),
+        };
         let context = RequestContext {
             agent: caller.agent.clone(),
             read_only: caller.read_only,
@@ -238,7 +241,6 @@ async fn execute(
         };
         let (loader, batches) =
             Loaders::for_request(services.helpdesk.clone(), caller.agent.partner_id, caller.read_only);
-        let operation = operation_label(&request);
         let started = std::time::Instant::now();
         let request = request.data(context).data(loader).data(app.metrics.clone());
         // One span per operation, inside the request's span: every resolver span nests in it.
@@ -265,11 +267,9 @@ async fn execute(
     json_response(200, body.unwrap_or_default(), request_id)
 }
 
-/// The operation's name, or its first root field (`search`) when it has none:
-/// the label of its metrics and log lines. Bounded, so labels stay few.
-fn operation_label(request: &Request) -> String {
-    let name = request.operation_name.clone().or_else(|| {
-        let doc = async_graphql::parser::parse_query(&request.query).ok()?;
+/// The operation's name, or its first root field: bounded, so labels stay few.
+fn operation_label(doc: &async_graphql::parser::types::ExecutableDocument, name: Option<&str>) -> String {
+    let name = name.map(str::to_string).or_else(|| {
         let (_, op) = doc.operations.iter().next()?;
         op.node.selection_set.node.items.iter().find_map(|s| match &s.node {
             async_graphql::parser::types::Selection::Field(f) => Some(f.node.name.node.to_string()),

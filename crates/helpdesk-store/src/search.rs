@@ -211,6 +211,7 @@ impl Query<'_> {
         // One range scan per key, each in its own index's order: an OR of the
         // three would make SQLite walk a partner's whole index in order.
         let mut rows: Vec<users::Model> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for key in [C::FullKey, C::ReverseKey, C::DisplayKey] {
             let found = self
                 .scoped(Entity::find(), C::PartnerId, C::CustomerId)
@@ -220,11 +221,7 @@ impl Query<'_> {
                 .limit(self.filter.limit * NAME_CANDIDATES_FACTOR)
                 .all(self.db)
                 .await?;
-            for row in found {
-                if !rows.iter().any(|r| r.id == row.id) {
-                    rows.push(row);
-                }
-            }
+            rows.extend(found.into_iter().filter(|row| seen.insert(row.id)));
         }
         Ok(rows
             .into_iter()

@@ -145,8 +145,7 @@ impl Customer {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<String, User>> {
-        let req = PageRequest::parse(first, after.as_deref())?;
-        let rc = request(ctx)?;
+        let (req, rc) = (PageRequest::parse(first, after.as_deref())?, request(ctx)?);
         let rows = rc.directory().users_of_customer(rc.agent.partner_id, self.0.id, store_page(req)).await?;
         Ok(connection(req, rows.into_iter().map(User).collect()))
     }
@@ -158,8 +157,7 @@ impl Customer {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<String, Device>> {
-        let req = PageRequest::parse(first, after.as_deref())?;
-        let rc = request(ctx)?;
+        let (req, rc) = (PageRequest::parse(first, after.as_deref())?, request(ctx)?);
         let rows = rc.directory().devices_of_customer(rc.agent.partner_id, self.0.id, store_page(req)).await?;
         Ok(connection(req, rows.into_iter().map(Device).collect()))
     }
@@ -171,8 +169,7 @@ impl Customer {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<String, PhoneNumber>> {
-        let req = PageRequest::parse(first, after.as_deref())?;
-        let rc = request(ctx)?;
+        let (req, rc) = (PageRequest::parse(first, after.as_deref())?, request(ctx)?);
         let rows = rc.directory().phone_numbers_of_customer(rc.agent.partner_id, self.0.id, store_page(req)).await?;
         Ok(connection(req, rows.into_iter().map(PhoneNumber).collect()))
     }
