@@ -10,6 +10,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_core;
 mod m20261128_000002_actions;
+mod m20261130_000003_seed_runs;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -18,6 +19,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_core::Migration), Box::new(m20261128_000002_actions::Migration)]
+        vec![
+            Box::new(m20261128_000001_core::Migration),
+            Box::new(m20261128_000002_actions::Migration),
+            Box::new(m20261130_000003_seed_runs::Migration),
+        ]
     }
 }

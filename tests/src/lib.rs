@@ -5,14 +5,22 @@
 //! Every test runs on SQLite and, when `TEST_DATABASE_URL` names a
 //! PostgreSQL server, on PostgreSQL too, each in a database of its own so
 //! tests run in parallel.
+//!
+//! Every gateway runs on an [`AdjustableClock`] of its test's: seeding and
+//! serving read the same clock, a test steps it to make time pass (a code
+//! expiring, a grant ending) instead of sleeping, and the tests marked
+//! `on any day` also run with the clock started a year from today, so none
+//! depends on the calendar date.
 
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
 pub mod faults;
 pub mod smtp;
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use helpdesk_domain::{AdjustableClock, Clock};
 use helpdesk_server::Running;
 use helpdesk_server::config::ServeConfig;
 use helpdesk_store::seed::{self, Scale};
@@ -31,6 +39,27 @@ pub enum Backend {
     Postgres,
 }
 
+/// Where and when a test's gateway runs: a backend, and a clock started
+/// `clock_ahead` from today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    pub backend: Backend,
+    pub clock_ahead: chrono::Duration,
+}
+
+impl Target {
+    /// The gateway runs as if it were a year from today.
+    pub fn a_year_ahead(backend: Backend) -> Target {
+        Target { backend, clock_ahead: chrono::Duration::days(365) }
+    }
+}
+
+impl From<Backend> for Target {
+    fn from(backend: Backend) -> Target {
+        Target { backend, clock_ahead: chrono::Duration::zero() }
+    }
+}
+
 /// The PostgreSQL server to test against, if any (`.ci/run` always sets it).
 pub fn postgres_url() -> Option<String> {
     std::env::var("TEST_DATABASE_URL").ok().filter(|s| !s.is_empty())
@@ -40,6 +69,8 @@ pub fn postgres_url() -> Option<String> {
 pub struct TestApp {
     pub server: Option<Running>,
     pub backend: Backend,
+    /// The clock the gateway and its seeding run on; step it to make time pass.
+    pub clock: Arc<AdjustableClock>,
     client: reqwest::Client,
     url: String,
     database_url: String,
@@ -76,25 +107,32 @@ impl Drop for TestApp {
     }
 }
 
-/// Starts a gateway on `backend` with the demo data set.
-pub async fn spawn_app(backend: Backend) -> TestApp {
-    spawn_app_with(backend, Scale::Demo).await
+/// Starts a gateway on `target` with the demo data set.
+pub async fn spawn_app(target: impl Into<Target>) -> TestApp {
+    spawn_app_with(target, Scale::Demo).await
 }
 
-/// Starts a gateway on `backend` with the data set of `scale`.
-pub async fn spawn_app_with(backend: Backend, scale: Scale) -> TestApp {
-    spawn_app_mailing(backend, scale, None).await
+/// Starts a gateway on `target` with the data set of `scale`.
+pub async fn spawn_app_with(target: impl Into<Target>, scale: Scale) -> TestApp {
+    spawn_app_mailing(target, scale, None).await
 }
 
 /// Starts a gateway whose emails go to the SMTP relay at `smtp_url` (or, with
 /// none, into `.eml` files), retrying every 50 ms or so when the relay is down.
-pub async fn spawn_app_mailing(backend: Backend, scale: Scale, smtp_url: Option<String>) -> TestApp {
-    spawn_app_configured(backend, scale, |c| c.mail.smtp_url = smtp_url).await
+pub async fn spawn_app_mailing(target: impl Into<Target>, scale: Scale, smtp_url: Option<String>) -> TestApp {
+    spawn_app_configured(target, scale, |c| c.mail.smtp_url = smtp_url).await
 }
 
 /// Starts a gateway with its configuration adjusted by `adjust` (a Redis,
-/// cache TTLs, timeouts …). The database is created and seeded first.
-pub async fn spawn_app_configured(backend: Backend, scale: Scale, adjust: impl FnOnce(&mut ServeConfig)) -> TestApp {
+/// cache TTLs, timeouts …). The database is created and seeded first, on
+/// the gateway's clock.
+pub async fn spawn_app_configured(
+    target: impl Into<Target>,
+    scale: Scale,
+    adjust: impl FnOnce(&mut ServeConfig),
+) -> TestApp {
+    let Target { backend, clock_ahead } = target.into();
+    let clock = Arc::new(AdjustableClock::shifted(clock_ahead));
     let id = uuid::Uuid::new_v4().simple().to_string();
     let dir = std::env::temp_dir().join(format!("helpdesk-test-{id}"));
     std::fs::create_dir_all(&dir).unwrap();
@@ -116,14 +154,15 @@ pub async fn spawn_app_configured(backend: Backend, scale: Scale, adjust: impl F
     config.mail.mail_retry_ms = 50;
     config.mail.mail_poll_ms = 50;
     let store = helpdesk_server::open_store(&config.database).await.unwrap();
-    seed::seed(&store, scale).await.unwrap();
+    seed::seed(&store, scale, clock.now()).await.unwrap();
     adjust(&mut config);
-    let server = helpdesk_server::start(&config).await.unwrap();
+    let server = helpdesk_server::start_on_clock(&config, clock.clone()).await.unwrap();
     TestApp {
         url: server.graphql_url(),
         database_url: url,
         server: Some(server),
         backend,
+        clock,
         client: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap(),
         cleanup,
     }
@@ -131,42 +170,74 @@ pub async fn spawn_app_configured(backend: Backend, scale: Scale, adjust: impl F
 
 /// Runs `$body` against a fresh app on SQLite, and on PostgreSQL when
 /// `TEST_DATABASE_URL` is set: `e2e!(name, |app| async move { … })`.
+/// Written `e2e!(name, on any day, |app| …)`, it also runs with the app's
+/// clock a year ahead.
 #[macro_export]
 macro_rules! e2e {
-    ($(#[$doc:meta])* $name:ident, |$app:ident| $body:expr) => {
-        $crate::e2e_backends!($(#[$doc])* $name, |backend| async move {
-            let $app = $crate::spawn_app(backend).await;
+    ($(#[$doc:meta])* $name:ident, $(on $any:ident $day:ident,)? |$app:ident| $body:expr) => {
+        $crate::e2e_backends!($(#[$doc])* $name, $(on $any $day,)? |target| async move {
+            let $app = $crate::spawn_app(target).await;
             $body.await
         });
     };
 }
 
-/// Runs `$body` with each backend under test: `e2e_backends!(name, |backend| async move { … })`,
+/// Runs `$body` with each backend under test: `e2e_backends!(name, |target| async move { … })`,
 /// for tests that start their app themselves (with an SMTP relay, say).
+/// `$target` is a [`Target`]: a backend, and how far ahead the clock starts.
+/// Written `e2e_backends!(name, on any day, |target| …)`, it also runs with
+/// the clock a year ahead.
 #[macro_export]
 macro_rules! e2e_backends {
-    ($(#[$doc:meta])* $name:ident, |$backend:ident| $body:expr) => {
+    ($(#[$doc:meta])* $name:ident, |$target:ident| $body:expr) => {
         $(#[$doc])*
         mod $name {
             #[allow(unused_imports)]
             use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_sqlite() {
-                let $backend = $crate::Backend::Sqlite;
-                $body.await
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_postgres() {
-                if $crate::postgres_url().is_none() {
-                    eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped");
-                    return;
-                }
-                let $backend = $crate::Backend::Postgres;
-                $body.await
-            }
+            $crate::e2e_case!(on_sqlite, Sqlite, today, |$target| $body);
+            $crate::e2e_case!(on_postgres, Postgres, today, |$target| $body);
         }
+    };
+    ($(#[$doc:meta])* $name:ident, on any day, |$target:ident| $body:expr) => {
+        $(#[$doc])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::e2e_case!(on_sqlite, Sqlite, today, |$target| $body);
+            $crate::e2e_case!(on_postgres, Postgres, today, |$target| $body);
+            $crate::e2e_case!(a_year_ahead_on_sqlite, Sqlite, a_year_ahead, |$target| $body);
+            $crate::e2e_case!(a_year_ahead_on_postgres, Postgres, a_year_ahead, |$target| $body);
+        }
+    };
+}
+
+/// One test function of [`e2e_backends!`]: `$body` on one backend and day.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! e2e_case {
+    ($fn:ident, $backend:ident, $day:ident, |$target:ident| $body:expr) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $fn() {
+            let backend = $crate::Backend::$backend;
+            if backend == $crate::Backend::Postgres && $crate::postgres_url().is_none() {
+                eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+                return;
+            }
+            let $target = $crate::e2e_day!($day, backend);
+            $body.await
+        }
+    };
+}
+
+/// The [`Target`] of a backend on a day of [`e2e_case!`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! e2e_day {
+    (today, $backend:expr) => {
+        $crate::Target::from($backend)
+    };
+    (a_year_ahead, $backend:expr) => {
+        $crate::Target::a_year_ahead($backend)
     };
 }
 
@@ -196,12 +267,13 @@ impl TestApp {
         config.mail.mail_dir =
             std::env::temp_dir().join(format!("helpdesk-test-mail-{}", uuid::Uuid::new_v4().simple()));
         adjust(&mut config);
-        let server = helpdesk_server::start(&config).await.unwrap();
+        let server = helpdesk_server::start_on_clock(&config, self.clock.clone()).await.unwrap();
         TestApp {
             url: server.graphql_url(),
             database_url: self.database_url.clone(),
             server: Some(server),
             backend: self.backend,
+            clock: self.clock.clone(),
             client: self.client.clone(),
             cleanup: Cleanup::Dir(config.mail.mail_dir.clone()),
         }
@@ -219,8 +291,8 @@ impl TestApp {
         (res.status().as_u16(), res.text().await.unwrap())
     }
 
-    /// Runs SQL on the app's database, as a customer-side or clock-side change
-    /// the API does not offer (a code that expired, say).
+    /// Runs SQL on the app's database, as a customer-side change the API
+    /// does not offer.
     pub async fn execute_sql(&self, sql: &str) {
         let db = Database::connect(&self.database_url).await.unwrap();
         db.execute_unprepared(sql).await.unwrap();
@@ -241,9 +313,17 @@ impl TestApp {
         &self.client
     }
 
-    /// A token for the agent with this email address.
+    /// A token for the agent with this email address, minted on the app's clock.
     pub async fn token(&self, agent: &str) -> String {
-        helpdesk_server::mint_token(&self.server().store, SECRET, agent, Duration::from_secs(3600)).await.unwrap()
+        let clock = self.clock.clone();
+        helpdesk_server::mint_token(&self.server().store, SECRET, agent, Duration::from_secs(3600), clock)
+            .await
+            .unwrap()
+    }
+
+    /// Makes `step` of time pass for the gateway (and its other gateways).
+    pub fn advance_clock(&self, step: chrono::Duration) {
+        self.clock.advance(step);
     }
 
     /// POSTs a GraphQL query as `agent` and returns the whole JSON response.
@@ -276,6 +356,27 @@ impl TestApp {
         let res = self.query_as(agent, SEARCH, json!({ "q": text })).await;
         assert!(res["errors"].is_null(), "search {text:?} failed: {res}");
         res["data"]["search"].clone()
+    }
+
+    /// The ID of the customer named `name`, found by a search as an agent would.
+    pub async fn customer_id(&self, name: &str) -> Value {
+        let s = self.query(SEARCH, json!({ "q": name, "kinds": ["CUSTOMER"] })).await;
+        let found = edges(&s["data"]["search"]).into_iter().find(|e| e["node"]["name"] == name);
+        found.unwrap_or_else(|| panic!("no customer {name:?}: {s}"))["node"]["id"].clone()
+    }
+
+    /// The ID of the user with this email address, found by a search.
+    pub async fn user_id(&self, email: &str) -> Value {
+        let s = self.search(email).await;
+        let found = edges(&s).into_iter().find(|e| e["node"]["__typename"] == "User");
+        found.unwrap_or_else(|| panic!("no user {email:?}: {s}"))["node"]["id"].clone()
+    }
+
+    /// The organisation ID (the customer's own key) behind a customer's API ID.
+    pub async fn organization(&self, customer: &Value) -> helpdesk_domain::CustomerId {
+        let r = self.query("query($c: ID!) { customer(id: $c) { organizationId } }", json!({ "c": customer })).await;
+        let id = r["data"]["customer"]["organizationId"].as_str().unwrap_or_else(|| panic!("no customer: {r}"));
+        helpdesk_domain::CustomerId(uuid::Uuid::parse_str(id).unwrap())
     }
 
     /// How many SQL statements the server has run so far.

@@ -22,10 +22,12 @@
 //! - [`model`]: what the help desk looks at (customers, users, devices …).
 //! - [`access`]: agents, roles and the access policy.
 //! - [`verification`]: the rules of verification codes.
+//! - [`clock`]: the [`Clock`] port, where "now" comes from.
 //! - [`ports`]: the traits the store implements and the API calls.
 //! - [`error`]: the one error enum of this crate.
 
 pub mod access;
+pub mod clock;
 pub mod contact;
 pub mod device;
 pub mod error;
@@ -38,6 +40,7 @@ pub mod verification;
 pub mod web;
 
 pub use access::{Agent, Role};
+pub use clock::{AdjustableClock, Clock, SystemClock};
 pub use contact::{Email, PhoneNumber, SipAddress};
 pub use device::{MacAddress, SerialNumber};
 pub use error::Error;

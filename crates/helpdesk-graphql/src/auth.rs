@@ -4,17 +4,22 @@
 //! the gateway's secret). The token only says *who* the agent is; what the
 //! agent may do is read from the database on every request, so a role taken
 //! away takes effect at once, even for tokens minted before.
+//!
+//! Tokens are minted and checked against the gateway's [`Clock`], not the
+//! system's, so a gateway started on another date (a test a year ahead)
+//! agrees with itself about what has expired.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::HeaderMap;
 use helpdesk_domain::access::Agent;
-use helpdesk_domain::ports::HelpDesk;
-use helpdesk_domain::{AgentId, CustomerId, Error as DomainError};
+use helpdesk_domain::{AgentId, Clock, CustomerId, Error as DomainError};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::context::Services;
 use crate::error::{ApiError, ApiResult};
 
 const ISSUER: &str = "helpdesk-gateway";
@@ -47,11 +52,12 @@ pub struct Caller {
     pub read_only: Option<CustomerId>,
 }
 
-/// Mints and checks agent tokens with one shared secret.
+/// Mints and checks agent tokens with one shared secret, on one clock.
 #[derive(Clone)]
 pub struct TokenIssuer {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    clock: Arc<dyn Clock>,
 }
 
 impl std::fmt::Debug for TokenIssuer {
@@ -65,14 +71,14 @@ fn unauthenticated(message: &str) -> ApiError {
 }
 
 impl TokenIssuer {
-    /// An issuer signing with `secret` (HS256).
-    pub fn new(secret: &[u8]) -> Self {
-        TokenIssuer { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret) }
+    /// An issuer signing with `secret` (HS256), telling the time by `clock`.
+    pub fn new(secret: &[u8], clock: Arc<dyn Clock>) -> Self {
+        TokenIssuer { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), clock }
     }
 
-    /// A token naming `agent`, valid for `ttl`.
+    /// A token naming `agent`, valid for `ttl` from now.
     pub fn mint(&self, agent: AgentId, ttl: Duration) -> ApiResult<String> {
-        self.mint_at(agent, chrono::Utc::now().timestamp(), ttl)
+        self.mint_at(agent, self.clock.now().timestamp(), ttl)
     }
 
     /// A read-only admin session token: `agent` may read `customer` until `expires_at`.
@@ -82,7 +88,7 @@ impl TokenIssuer {
         customer: CustomerId,
         expires_at: chrono::DateTime<chrono::Utc>,
     ) -> ApiResult<String> {
-        let now = chrono::Utc::now().timestamp();
+        let now = self.clock.now().timestamp();
         let claims = Claims {
             sub: agent.to_string(),
             iss: ISSUER.into(),
@@ -113,14 +119,15 @@ impl TokenIssuer {
     pub fn verify(&self, token: &str) -> ApiResult<TokenSubject> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
-        validation.leeway = 0;
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| match e.kind() {
-            jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
-                unauthenticated("your session token has expired; sign in again")
-            }
-            _ => unauthenticated("your session token is not valid; sign in again"),
-        })?;
+        // The expiry is checked below against the gateway's clock (the
+        // library would read the system's); the claim must still be there.
+        validation.validate_exp = false;
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         let invalid = || unauthenticated("your session token is not valid; sign in again");
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|_| invalid())?;
+        if data.claims.exp <= self.clock.now().timestamp() {
+            return Err(unauthenticated("your session token has expired; sign in again"));
+        }
         let agent = Uuid::parse_str(&data.claims.sub).map(AgentId).map_err(|_| invalid())?;
         let read_only_customer = match data.claims.read_only_customer {
             None => None,
@@ -133,7 +140,8 @@ impl TokenIssuer {
 /// Authenticates a request: the token must be valid and name an existing
 /// agent, whose roles are read now (a role taken away applies at once). A
 /// read-only admin session token also needs its customer's grant to be active.
-pub async fn authenticate(headers: &HeaderMap, issuer: &TokenIssuer, helpdesk: &dyn HelpDesk) -> ApiResult<Caller> {
+pub async fn authenticate(headers: &HeaderMap, services: &Services) -> ApiResult<Caller> {
+    let (issuer, helpdesk) = (&services.issuer, services.helpdesk.as_ref());
     let header = headers
         .get(axum::http::header::AUTHORIZATION)
         .ok_or_else(|| unauthenticated("sign in first: send Authorization: Bearer <token>"))?;
@@ -149,7 +157,7 @@ pub async fn authenticate(headers: &HeaderMap, issuer: &TokenIssuer, helpdesk: &
         .ok_or_else(|| unauthenticated("this token names an agent that no longer exists"))?;
     if let Some(customer) = subject.read_only_customer {
         let grants = helpdesk.grants_of(agent.partner_id, &[customer]).await?;
-        if !grants.iter().any(|g| g.is_active(chrono::Utc::now())) {
+        if !grants.iter().any(|g| g.is_active(services.clock.now())) {
             return Err(unauthenticated("the customer's read-only access has ended; this session is over"));
         }
     }
@@ -160,15 +168,28 @@ pub async fn authenticate(headers: &HeaderMap, issuer: &TokenIssuer, helpdesk: &
 mod tests {
     use super::*;
 
+    use helpdesk_domain::AdjustableClock;
+
     #[test]
     fn a_token_from_another_secret_or_expired_is_refused() {
-        let issuer = TokenIssuer::new(b"secret-one");
+        let clock = Arc::new(AdjustableClock::default());
+        let issuer = TokenIssuer::new(b"secret-one", clock.clone());
         let agent = AgentId::new_random();
         let token = issuer.mint(agent, Duration::from_secs(60)).unwrap();
         assert_eq!(issuer.verify(&token).unwrap().agent, agent);
-        assert!(TokenIssuer::new(b"secret-two").verify(&token).is_err());
-        let an_hour_ago = chrono::Utc::now().timestamp() - 3600;
-        let expired = issuer.mint_at(agent, an_hour_ago, Duration::from_secs(60)).unwrap();
-        assert!(issuer.verify(&expired).is_err());
+        assert!(TokenIssuer::new(b"secret-two", clock.clone()).verify(&token).is_err());
+        clock.advance(chrono::Duration::seconds(61));
+        let err = issuer.verify(&token).unwrap_err();
+        assert!(err.to_string().contains("expired"), "{err}");
+    }
+
+    #[test]
+    fn a_token_minted_a_year_ahead_is_valid_on_that_clock_only() {
+        let ahead = Arc::new(AdjustableClock::shifted(chrono::Duration::days(365)));
+        let issuer = TokenIssuer::new(b"secret-one", ahead.clone());
+        let token = issuer.mint(AgentId::new_random(), Duration::from_secs(3600)).unwrap();
+        assert!(issuer.verify(&token).is_ok());
+        ahead.advance(chrono::Duration::hours(2));
+        assert!(issuer.verify(&token).is_err(), "expired on the clock it was minted on");
     }
 }

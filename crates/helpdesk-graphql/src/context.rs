@@ -9,12 +9,12 @@
 use std::sync::Arc;
 
 use async_graphql::Context;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use helpdesk_domain::access::{Agent, Scope};
 use helpdesk_domain::model::AuditEntry;
 use helpdesk_domain::ports::{AuditSink, Directory, HelpDesk};
 use helpdesk_domain::verification::CodeHasher;
-use helpdesk_domain::{CustomerId, Error as DomainError};
+use helpdesk_domain::{Clock, CustomerId, Error as DomainError};
 
 use crate::auth::TokenIssuer;
 use crate::error::{ApiError, ApiResult};
@@ -25,6 +25,8 @@ pub struct Services {
     pub audit: Arc<dyn AuditSink>,
     pub issuer: TokenIssuer,
     pub hasher: CodeHasher,
+    /// Where "now" comes from: code and grant expiry, tokens, the audit trail.
+    pub clock: Arc<dyn Clock>,
     /// Where the gateway is reached from outside (for launch URLs).
     pub public_url: String,
 }
@@ -66,6 +68,11 @@ impl RequestContext {
         Ok(self.agent.partner_admin_scope()?)
     }
 
+    /// The time on the gateway's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.services.clock.now()
+    }
+
     /// The directory, for reads.
     pub fn directory(&self) -> &dyn Directory {
         self.services.helpdesk.as_ref()
@@ -88,7 +95,7 @@ impl RequestContext {
         self.services.audit.record(AuditEntry {
             partner_id: self.agent.partner_id,
             agent_id: self.agent.id,
-            at: Utc::now(),
+            at: self.now(),
             action: action.into(),
             target,
             outcome: match outcome {

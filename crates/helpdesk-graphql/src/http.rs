@@ -219,7 +219,7 @@ async fn execute(
     over_get: bool,
 ) -> axum::response::Response {
     let services = &app.services;
-    let caller = match authenticate(headers, &services.issuer, services.helpdesk.as_ref()).await {
+    let caller = match authenticate(headers, services).await {
         Ok(v) => v,
         Err(e) => return refuse(e, request_id),
     };

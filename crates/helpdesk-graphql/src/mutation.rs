@@ -144,7 +144,7 @@ impl Mutation {
                     code.expose()
                 ),
             };
-            let expires_at = rc.helpdesk().issue_verification_code(scope.partner_id, issue, Utc::now()).await?;
+            let expires_at = rc.helpdesk().issue_verification_code(scope.partner_id, issue, rc.now()).await?;
             Ok((SendVerificationCodePayload { sent_to: user.email.masked(), expires_at }, Some(user.customer_id)))
         })
         .await
@@ -165,8 +165,7 @@ impl Mutation {
             let hasher = rc.services.hasher.clone();
             let uid = user.id;
             let matches = move |stored: &[u8]| hasher.matches(&uid, &code, stored);
-            let outcome =
-                rc.helpdesk().check_verification_code(scope.partner_id, user.id, Utc::now(), &matches).await?;
+            let outcome = rc.helpdesk().check_verification_code(scope.partner_id, user.id, rc.now(), &matches).await?;
             let payload = match outcome {
                 CheckOutcome::Verified => CheckVerificationCodePayload { verified: true, attempts_left: 0 },
                 CheckOutcome::Wrong { attempts_left } => {
@@ -215,7 +214,7 @@ impl Mutation {
             }
             let key = CustomerId(decode_as(&customer_id, NodeType::Customer)?);
             let customer = loaders::one(ctx, key).await?.ok_or_else(|| not_found("customer"))?;
-            let now = Utc::now();
+            let now = rc.now();
             let grant = loaders::one(ctx, GrantOf(key)).await?.filter(|g| g.is_active(now)).ok_or_else(|| {
                 ApiError::Domain(DomainError::AccessNotAuthorized(
                     "this customer has not authorised read-only access by its partner".into(),

@@ -8,6 +8,7 @@
 //!
 //! - [`config`]: the CLI and its environment fallbacks, one struct per command.
 //! - [`start`]: connect, migrate, seed (demo), bind, serve; returns a [`Running`] server.
+//!   [`start_on_clock`] does the same on a clock of the caller's (tests run a year ahead).
 //! - [`mint_token`]: what `helpdesk token` does.
 //! - [`mailer`]: the email dispatcher (SMTP relay or `.eml` files).
 
@@ -19,9 +20,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use helpdesk_domain::Email;
 use helpdesk_domain::ports::AgentDirectory;
 use helpdesk_domain::verification::CodeHasher;
+use helpdesk_domain::{Clock, Email, SystemClock};
 use helpdesk_graphql::{AppState, Services, TokenIssuer};
 use helpdesk_store::seed::{self, Scale, fixtures};
 use helpdesk_store::{AuditWriter, Store, StoreError};
@@ -87,28 +88,38 @@ pub async fn open_store(database: &config::DatabaseConfig) -> Result<Store, Serv
     Ok(store)
 }
 
-/// A token for the agent with this email address.
-pub async fn mint_token(store: &Store, secret: &str, agent_email: &str, ttl: Duration) -> Result<String, ServerError> {
+/// A token for the agent with this email address, valid for `ttl` from now on `clock`.
+pub async fn mint_token(
+    store: &Store,
+    secret: &str,
+    agent_email: &str,
+    ttl: Duration,
+    clock: Arc<dyn Clock>,
+) -> Result<String, ServerError> {
     let email = Email::parse(agent_email).map_err(|e| ServerError::Config(e.to_string()))?;
     let agent = store
         .agent_by_email(&email)
         .await
         .map_err(|e| ServerError::Config(e.to_string()))?
         .ok_or_else(|| ServerError::Config(format!("no agent has the address {email}")))?;
-    Ok(TokenIssuer::new(secret.as_bytes()).mint(agent.id, ttl)?)
+    Ok(TokenIssuer::new(secret.as_bytes(), clock).mint(agent.id, ttl)?)
 }
 
 /// Starts serving: connects, migrates, seeds demo data when asked and the
 /// database is empty, binds `config.listen` and serves until stopped.
 pub async fn start(config: &ServeConfig) -> Result<Running, ServerError> {
+    start_on_clock(config, Arc::new(SystemClock)).await
+}
+
+/// [`start`], telling the time by `clock`: every "now" of this gateway
+/// (tokens, codes, grants, the mailer, the audit trail, demo seeding) is its.
+pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Result<Running, ServerError> {
     let secret = config.secret.secret().map_err(ServerError::Config)?;
     let store = open_store(&config.database).await?;
     let demo_token = if config.secret.demo {
-        if store.is_empty().await? {
-            let report = seed::seed(&store, Scale::Demo).await?;
-            tracing::info!(customers = report.customers, users = report.users, "seeded demo data");
-        }
-        Some(mint_token(&store, &secret, fixtures::HELP_DESK_AGENT, Duration::from_secs(30 * 24 * 3600)).await?)
+        prepare_demo(&store, clock.now()).await?;
+        let ttl = Duration::from_secs(30 * 24 * 3600);
+        Some(mint_token(&store, &secret, fixtures::HELP_DESK_AGENT, ttl, clock.clone()).await?)
     } else {
         None
     };
@@ -129,16 +140,18 @@ pub async fn start(config: &ServeConfig) -> Result<Running, ServerError> {
             from: config.mail.mail_from.clone(),
             retry_base: Duration::from_millis(config.mail.mail_retry_ms),
             poll: Duration::from_millis(config.mail.mail_poll_ms),
+            clock: clock.clone(),
         },
     );
     let (audit, audit_task) = AuditWriter::start(background);
     let services = Services {
         helpdesk: Arc::new(store.clone()),
         audit: Arc::new(audit),
-        issuer: TokenIssuer::new(secret.as_bytes()),
+        issuer: TokenIssuer::new(secret.as_bytes(), clock.clone()),
         // The code hash key is derived from the secret, for a separate use.
         hasher: CodeHasher::new(format!("verification-code:{secret}").as_bytes()),
         public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
+        clock,
     };
     let state = AppState {
         schema: helpdesk_graphql::schema(&limits),
@@ -179,6 +192,28 @@ pub async fn start(config: &ServeConfig) -> Result<Running, ServerError> {
         result
     });
     Ok(Running { addr, store, demo_token, shutdown: tx, task })
+}
+
+/// Demo mode: seeds an empty database; on one seeded earlier, moves the
+/// read-only grants that ran out since the last start forward, so the demo
+/// still has customers that allow read-only access (and says so in the log).
+async fn prepare_demo(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Result<(), ServerError> {
+    if store.is_empty().await? {
+        let report = seed::seed(store, Scale::Demo, now).await?;
+        tracing::info!(customers = report.customers, users = report.users, "seeded demo data");
+        return Ok(());
+    }
+    match seed::resume_demo(store, now).await? {
+        Some(resumed) if resumed.grants_moved > 0 => tracing::info!(
+            seeded_at = %resumed.seeded_at.to_rfc3339(),
+            grants = resumed.grants_moved,
+            days = resumed.moved_by.num_days(),
+            "demo: moved the read-only grants that ran out since the last start forward by the time since"
+        ),
+        Some(_) => {}
+        None => tracing::warn!("demo: this database was not seeded by `helpdesk seed`; its data is left as it is"),
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {
@@ -223,7 +258,7 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
         Command::Seed(c) => {
             init_tracing(LogFormat::Text);
             let store = open_store(&c.database).await?;
-            let report = seed::seed(&store, c.scale).await?;
+            let report = seed::seed(&store, c.scale, SystemClock.now()).await?;
             println!(
                 "seeded {} customers, {} users, {} devices, {} phone numbers, {} orders in {:.1?}",
                 report.customers, report.users, report.devices, report.phone_numbers, report.orders, report.elapsed
@@ -233,21 +268,27 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
         Command::Grant(c) => {
             let store = open_store(&c.database).await?;
             let grant = store
-                .grant_read_only_access(helpdesk_domain::CustomerId(c.customer), c.hours, "customer admin (CLI)")
+                .grant_read_only_access(
+                    helpdesk_domain::CustomerId(c.customer),
+                    c.hours,
+                    "customer admin (CLI)",
+                    SystemClock.now(),
+                )
                 .await?;
             println!("customer {} authorised read-only access until {}", c.customer, grant.expires_at.to_rfc3339());
             Ok(())
         }
         Command::RevokeGrant(c) => {
             let store = open_store(&c.database).await?;
-            let n = store.revoke_read_only_access(helpdesk_domain::CustomerId(c.customer)).await?;
+            let n = store.revoke_read_only_access(helpdesk_domain::CustomerId(c.customer), SystemClock.now()).await?;
             println!("revoked {n} active grant(s) of customer {}", c.customer);
             Ok(())
         }
         Command::Token(c) => {
             let secret = c.secret.secret().map_err(ServerError::Config)?;
             let store = open_store(&c.database).await?;
-            println!("{}", mint_token(&store, &secret, &c.agent, Duration::from_secs(c.hours * 3600)).await?);
+            let ttl = Duration::from_secs(c.hours * 3600);
+            println!("{}", mint_token(&store, &secret, &c.agent, ttl, Arc::new(SystemClock)).await?);
             Ok(())
         }
         Command::Serve(c) => {

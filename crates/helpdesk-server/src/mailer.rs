@@ -8,9 +8,10 @@
 //! with back-off (relay down or a 4xx reply), or refused for good (5xx).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use helpdesk_domain::Clock;
 use helpdesk_domain::model::OutgoingEmail;
 use helpdesk_store::{Delivery, Store};
 use lettre::message::header::ContentType;
@@ -57,6 +58,8 @@ pub struct MailerConfig {
     pub retry_base: Duration,
     /// How often to look for due messages when nothing wakes the dispatcher.
     pub poll: Duration,
+    /// The gateway's clock: when a message is due, when it was sent.
+    pub clock: Arc<dyn Clock>,
 }
 
 /// The running dispatcher.
@@ -100,7 +103,7 @@ impl Mailer {
 
 /// Sends every due message once; returns how many were tried.
 async fn run_once(store: &Store, config: &MailerConfig) -> Result<usize, helpdesk_store::StoreError> {
-    let due = store.claim_due_emails(Utc::now(), 20).await?;
+    let due = store.claim_due_emails(config.clock.now(), 20).await?;
     for email in &due {
         let outcome = deliver(email, config).await;
         match &outcome {
@@ -110,7 +113,7 @@ async fn run_once(store: &Store, config: &MailerConfig) -> Result<usize, helpdes
             }
             Delivery::Refused { reply } => tracing::warn!(to = %email.to.masked(), %reply, "email refused"),
         }
-        store.record_delivery(email, outcome, Utc::now()).await?;
+        store.record_delivery(email, outcome, config.clock.now()).await?;
     }
     Ok(due.len())
 }
@@ -135,9 +138,10 @@ async fn deliver(email: &OutgoingEmail, config: &MailerConfig) -> Delivery {
             match transport.send(message).await {
                 Ok(_) => Delivery::Accepted,
                 Err(e) if e.is_permanent() => Delivery::Refused { reply: e.to_string() },
-                Err(e) => {
-                    Delivery::Deferred { reply: e.to_string(), retry_at: Utc::now() + backoff(config, email.attempts) }
-                }
+                Err(e) => Delivery::Deferred {
+                    reply: e.to_string(),
+                    retry_at: config.clock.now() + backoff(config, email.attempts),
+                },
             }
         }
         Transport::Folder(dir) => {
@@ -153,7 +157,7 @@ async fn deliver(email: &OutgoingEmail, config: &MailerConfig) -> Delivery {
                 }
                 Err(e) => Delivery::Deferred {
                     reply: format!("writing {}: {e}", path.display()),
-                    retry_at: Utc::now() + backoff(config, email.attempts),
+                    retry_at: config.clock.now() + backoff(config, email.attempts),
                 },
             }
         }

@@ -288,18 +288,18 @@ pub(crate) async fn latest_grants(
 /// Customer-side records for demos and tests: the customer authorises (or
 /// stops authorising) its partner's read-only access.
 impl Store {
-    /// Records a grant of `hours` hours for `customer`.
+    /// Records a grant of `hours` hours for `customer`, starting `now`.
     pub async fn grant_read_only_access(
         &self,
         customer: CustomerId,
         hours: i64,
         granted_by: &str,
+        now: DateTime<Utc>,
     ) -> std::result::Result<ReadOnlyGrant, StoreError> {
         let c = customers::Entity::find_by_id(customer.0)
             .one(self.db())
             .await?
             .ok_or_else(|| StoreError::Seed(format!("no customer {customer}")))?;
-        let now = Utc::now();
         let row = read_only_grants::Model {
             id: Uuid::new_v4(),
             partner_id: c.partner_id,
@@ -314,10 +314,14 @@ impl Store {
         mapping::grant(row)
     }
 
-    /// Revokes every active grant of `customer`; returns how many.
-    pub async fn revoke_read_only_access(&self, customer: CustomerId) -> std::result::Result<u64, StoreError> {
+    /// Revokes, as of `now`, every active grant of `customer`; returns how many.
+    pub async fn revoke_read_only_access(
+        &self,
+        customer: CustomerId,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<u64, StoreError> {
         let res = read_only_grants::Entity::update_many()
-            .col_expr(read_only_grants::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+            .col_expr(read_only_grants::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
             .filter(read_only_grants::Column::CustomerId.eq(customer.0))
             .filter(read_only_grants::Column::RevokedAt.is_null())
             .exec(self.db())

@@ -12,3 +12,4 @@ mod details;
 mod resilience;
 mod schema;
 mod search;
+mod time_passes;

@@ -2,10 +2,11 @@
 
 use std::sync::atomic::Ordering;
 
+use helpdesk_domain::Clock;
 use helpdesk_store::seed::Scale;
 use helpdesk_tests::faults::{CuttableProxy, PrivateRedis};
 use helpdesk_tests::{
-    Backend, SEARCH, TestApp, e2e_backends, edges, error_code, eventually, fixtures::*, postgres_url,
+    Backend, SEARCH, Target, TestApp, e2e_backends, edges, error_code, eventually, fixtures::*, postgres_url,
     spawn_app_configured,
 };
 use serde_json::{Value, json};
@@ -37,14 +38,14 @@ async fn cache_then_revoke_grant(a: &TestApp, b: &TestApp) -> Value {
     }
     let org = a.query("query($c: ID!) { customer(id: $c) { organizationId } }", json!({ "c": nan })).await;
     let org = uuid::Uuid::parse_str(org["data"]["customer"]["organizationId"].as_str().unwrap()).unwrap();
-    a.server().store.revoke_read_only_access(helpdesk_domain::CustomerId(org)).await.unwrap();
+    a.server().store.revoke_read_only_access(helpdesk_domain::CustomerId(org), a.clock.now()).await.unwrap();
     nan
 }
 
 /// An app whose cache is Redis only (no in-process layer, so every read asks
 /// Redis), with a 100 ms Redis timeout.
-async fn app_on_redis(backend: Backend, url: String) -> TestApp {
-    spawn_app_configured(backend, Scale::Demo, |c| {
+async fn app_on_redis(target: Target, url: String) -> TestApp {
+    spawn_app_configured(target, Scale::Demo, |c| {
         c.database.cache.redis_url = Some(url);
         c.database.cache.cache_local_capacity = 0;
         c.database.cache.redis_timeout_ms = 100;
@@ -69,9 +70,9 @@ fn stats(app: &TestApp) -> &helpdesk_store::cache::CacheStats {
 
 e2e_backends!(
     /// Each layer hits and misses: database, then in-process, then Redis for a second gateway.
-    customer_summaries_are_served_from_each_layer, |backend| async move {
+    customer_summaries_are_served_from_each_layer, |target| async move {
     let prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
-    let a = spawn_app_configured(backend, Scale::Demo, shared_redis(&prefix)).await;
+    let a = spawn_app_configured(target, Scale::Demo, shared_redis(&prefix)).await;
     let nan = nan_pizza(&a).await; // search: loads Nan Pizza's summary from the database
     let loads = stats(&a).database_loads.load(Ordering::Relaxed);
     assert!(loads >= 1);
@@ -98,9 +99,9 @@ e2e_backends!(
 
 e2e_backends!(
     /// A grant revoked through one gateway is seen by the other once its short in-process TTL ends.
-    an_invalidation_reaches_a_second_gateway, |backend| async move {
+    an_invalidation_reaches_a_second_gateway, |target| async move {
     let prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
-    let a = spawn_app_configured(backend, Scale::Demo, shared_redis(&prefix)).await;
+    let a = spawn_app_configured(target, Scale::Demo, shared_redis(&prefix)).await;
     let b = a.another_gateway(shared_redis(&prefix)).await;
     let nan = cache_then_revoke_grant(&a, &b).await;
 
@@ -117,9 +118,9 @@ e2e_backends!(
 
 e2e_backends!(
     /// Garbage in a cache key is a miss, never an error for the agent.
-    garbage_in_redis_is_a_miss, |backend| async move {
+    garbage_in_redis_is_a_miss, |target| async move {
     let prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
-    let a = spawn_app_configured(backend, Scale::Demo, |c| {
+    let a = spawn_app_configured(target, Scale::Demo, |c| {
         shared_redis(&prefix)(c);
         c.database.cache.cache_local_capacity = 0;
     })
@@ -141,9 +142,9 @@ e2e_backends!(
 
 e2e_backends!(
     /// Redis killed mid-test: answers stay right, readiness says so, and the cache comes back by itself.
-    the_gateway_outlives_its_redis, |backend| async move {
+    the_gateway_outlives_its_redis, |target| async move {
     let mut redis = PrivateRedis::start().await;
-    let a = app_on_redis(backend, redis.url()).await;
+    let a = app_on_redis(target, redis.url()).await;
     let nan = nan_pizza(&a).await;
     let (status, ready) = a.get("/readyz").await;
     assert_eq!(status, 200, "{ready}");
@@ -202,8 +203,8 @@ async fn the_gateway_fails_fast_without_postgres_and_recovers() {
 
 e2e_backends!(
     /// The operator endpoints answer.
-    health_readiness_and_metrics_answer, |backend| async move {
-    let app = spawn_app_configured(backend, Scale::Demo, |_| {}).await;
+    health_readiness_and_metrics_answer, |target| async move {
+    let app = spawn_app_configured(target, Scale::Demo, |_| {}).await;
     assert_eq!(app.get("/healthz").await, (200, "ok".to_string()));
     let (status, ready) = app.get("/readyz").await;
     assert_eq!(status, 200);
@@ -219,9 +220,9 @@ e2e_backends!(
 
 e2e_backends!(
     /// Shutdown stops accepting, but the request in flight gets its full answer.
-    graceful_shutdown_finishes_the_request_in_flight, |backend| async move {
+    graceful_shutdown_finishes_the_request_in_flight, |target| async move {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut app = spawn_app_configured(backend, Scale::Demo, |_| {}).await;
+    let mut app = spawn_app_configured(target, Scale::Demo, |_| {}).await;
     let token = app.token(HELP_DESK_AGENT).await;
     let addr = app.server().addr;
     let body = json!({ "query": SEARCH, "variables": { "q": DEVICE_MAC } }).to_string();
@@ -265,9 +266,9 @@ e2e_backends!(
 
 e2e_backends!(
     /// Twenty concurrent misses for one customer reach the database once.
-    concurrent_misses_for_one_customer_load_it_once, |backend| async move {
+    concurrent_misses_for_one_customer_load_it_once, |target| async move {
     use helpdesk_domain::ports::{AgentDirectory, Directory};
-    let app = spawn_app_configured(backend, Scale::Demo, |_| {}).await;
+    let app = spawn_app_configured(target, Scale::Demo, |_| {}).await;
     let store = app.server().store.clone();
     let agent = store.agent_by_email(&helpdesk_domain::Email::parse(HELP_DESK_AGENT).unwrap()).await.unwrap().unwrap();
     let hit = helpdesk_domain::search::recognise(CUSTOMER).unwrap();
@@ -296,10 +297,10 @@ async fn futures_join<T: Send + 'static>(handles: impl Iterator<Item = tokio::ta
 
 e2e_backends!(
     /// A Redis that hangs (slow, not dead): calls time out, the breaker opens, answers stay right.
-    a_hanging_redis_only_costs_a_timeout, |backend| async move {
+    a_hanging_redis_only_costs_a_timeout, |target| async move {
     let redis = PrivateRedis::start().await;
     let proxy = CuttableProxy::start(format!("127.0.0.1:{}", redis.port)).await;
-    let a = app_on_redis(backend, format!("redis://127.0.0.1:{}", proxy.port)).await;
+    let a = app_on_redis(target, format!("redis://127.0.0.1:{}", proxy.port)).await;
     let nan = nan_pizza(&a).await;
     proxy.hang().await;
     for _ in 0..5 {
@@ -315,13 +316,13 @@ e2e_backends!(
 
 e2e_backends!(
     /// With a long in-process TTL, a change still reaches the other gateway at once: it is published.
-    an_invalidation_is_published_to_the_other_gateways, |backend| async move {
+    an_invalidation_is_published_to_the_other_gateways, |target| async move {
     let prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
     let long_ttl = |c: &mut helpdesk_server::config::ServeConfig| {
         shared_redis(&prefix)(c);
         c.database.cache.cache_local_ttl_ms = 600_000;
     };
-    let a = spawn_app_configured(backend, Scale::Demo, long_ttl).await;
+    let a = spawn_app_configured(target, Scale::Demo, long_ttl).await;
     let b = a.another_gateway(long_ttl).await;
     // Both gateways listen (each store subscribes once it starts).
     let client = redis::Client::open("redis://127.0.0.1:6379").unwrap();

@@ -129,7 +129,7 @@ impl Customer {
     /// Whether the customer lets its partner view it as a read-only admin (C4).
     async fn read_only_access(&self, ctx: &Context<'_>) -> ApiResult<ReadOnlyAccess> {
         let grant = loaders::one(ctx, GrantOf(self.0.id)).await?;
-        let now = Utc::now();
+        let now = request(ctx)?.now();
         Ok(match grant {
             Some(g) if g.is_active(now) => {
                 ReadOnlyAccess { authorized: true, since: Some(g.granted_at), until: Some(g.expires_at) }
