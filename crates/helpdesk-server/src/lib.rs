@@ -211,7 +211,10 @@ async fn prepare_demo(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Resu
             "demo: moved the read-only grants that ran out since the last start forward by the time since"
         ),
         Some(_) => {}
-        None => tracing::warn!("demo: this database was not seeded by `helpdesk seed`; its data is left as it is"),
+        None => tracing::warn!(
+            "demo: no record of when this database was seeded (by an older version?), so its grants are left \
+             as they are; seed an empty database (for SQLite, delete the file) for a demo that stays current"
+        ),
     }
     Ok(())
 }
