@@ -16,13 +16,15 @@
 //! - [`loaders`]: per-request dataloaders, one batch query per relation.
 //! - [`auth`]: bearer tokens and the Help Desk role check.
 //! - [`ids`]: opaque global IDs, cursors and page sizes.
-//! - [`limits`]: body, batch, alias, depth and complexity limits.
+//! - [`limits`]: body, batch, alias and depth limits.
+//! - [`cost`]: what an operation costs, the budget it must fit, `extensions.cost`.
 //! - [`error`]: the one mapping of every failure to `extensions.code`.
 //! - [`http`]: the axum router, `/graphql` and the embedded GraphiQL.
 //! - [`ops`]: `/healthz`, `/readyz` and `/metrics`.
 
 pub mod auth;
 pub mod context;
+pub mod cost;
 pub mod error;
 pub mod http;
 pub mod ids;
@@ -48,7 +50,7 @@ pub type HelpdeskSchema = Schema<query::Query, mutation::Mutation, EmptySubscrip
 pub fn schema(limits: &Limits) -> HelpdeskSchema {
     Schema::build(query::Query, mutation::Mutation, EmptySubscription)
         .limit_depth(limits.depth)
-        .limit_complexity(limits.complexity)
+        .extension(cost::CostBudget::new(limits.cost))
         .limit_recursive_depth(32)
         .limit_directives(10)
         // A tracing span per resolver, inside the request's span (request ID, operation).

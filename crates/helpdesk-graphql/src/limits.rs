@@ -1,9 +1,9 @@
 //! What one request may ask for.
 //!
 //! A GraphQL endpoint answers whatever shape it is sent, so without limits a
-//! single request can ask for the whole database. Depth and complexity are
-//! checked by async-graphql; the body size, batch size and number of aliases
-//! are checked here before the request reaches the schema.
+//! single request can ask for the whole database. Depth is checked by
+//! async-graphql and the cost by [`crate::cost`]; the body size, batch size
+//! and number of aliases are checked here before the request reaches the schema.
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet};
 
@@ -18,13 +18,13 @@ pub struct Limits {
     pub aliases: usize,
     /// Deepest selection.
     pub depth: usize,
-    /// Largest number of fields selected, nested ones included.
-    pub complexity: usize,
+    /// Largest cost of one operation ([`crate::cost`]).
+    pub cost: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { body_bytes: 64 * 1024, batch: 10, aliases: 30, depth: 15, complexity: 5000 }
+        Limits { body_bytes: 64 * 1024, batch: 10, aliases: 30, depth: 15, cost: 5000 }
     }
 }
 

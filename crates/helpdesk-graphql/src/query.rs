@@ -40,7 +40,7 @@ impl Query {
     /// Searches everything the agent's partner manages: organisation names and
     /// IDs, domains, meeting sites, user names, IDs and emails, phone numbers,
     /// MAC and SIP addresses, serial numbers and web order numbers.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "crate::cost::search(first, after.as_ref(), kinds.as_ref(), child_complexity)")]
     async fn search(
         &self,
         ctx: &Context<'_>,

@@ -207,8 +207,8 @@ pub struct ServeConfig {
     #[arg(long, env = "HELPDESK_MAX_DEPTH", default_value_t = Limits::default().depth)]
     pub max_depth: usize,
     /// Most complex query accepted (number of fields, nested ones included).
-    #[arg(long, env = "HELPDESK_MAX_COMPLEXITY", default_value_t = Limits::default().complexity)]
-    pub max_complexity: usize,
+    #[arg(long, env = "HELPDESK_MAX_COST", default_value_t = Limits::default().cost)]
+    pub max_cost: usize,
     /// How long in-flight requests may take to finish on shutdown, in seconds.
     #[arg(long, env = "HELPDESK_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
     pub shutdown_grace_secs: u64,
@@ -222,7 +222,7 @@ impl ServeConfig {
             batch: self.max_batch,
             aliases: self.max_aliases,
             depth: self.max_depth,
-            complexity: self.max_complexity,
+            cost: self.max_cost,
         }
     }
 

@@ -9,6 +9,7 @@ mod actions;
 mod bad_input;
 mod batching;
 mod details;
+mod hostile;
 mod resilience;
 mod schema;
 mod search;

@@ -138,7 +138,7 @@ impl Customer {
         })
     }
     /// The organisation's users, by email address.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "crate::cost::connection(first, after.as_ref(), child_complexity)")]
     async fn users(
         &self,
         ctx: &Context<'_>,
@@ -150,7 +150,7 @@ impl Customer {
         Ok(connection(req, rows.into_iter().map(User).collect()))
     }
     /// The organisation's devices, third-party ones included.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "crate::cost::connection(first, after.as_ref(), child_complexity)")]
     async fn devices(
         &self,
         ctx: &Context<'_>,
@@ -162,7 +162,7 @@ impl Customer {
         Ok(connection(req, rows.into_iter().map(Device).collect()))
     }
     /// The organisation's phone numbers.
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "crate::cost::connection(first, after.as_ref(), child_complexity)")]
     async fn phone_numbers(
         &self,
         ctx: &Context<'_>,
@@ -174,7 +174,7 @@ impl Customer {
         Ok(connection(req, rows.into_iter().map(PhoneNumber).collect()))
     }
     /// The same search as the top-level one, inside this organisation only (S14).
-    #[graphql(complexity = "first.unwrap_or(20).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "crate::cost::search(first, after.as_ref(), kinds.as_ref(), child_complexity)")]
     async fn search(
         &self,
         ctx: &Context<'_>,

@@ -97,13 +97,11 @@ async fn run(ctx: &Context<'_>, args: &SearchArgs<'_>) -> ApiResult<SearchConnec
             metrics.searches.with_label_values(&[format!("{:?}", reading.kind()).as_str()]).inc();
         }
     }
-    let kinds: Vec<rules::SearchKind> = match &args.kinds {
-        None => rules::SearchKind::ALL.to_vec(),
-        Some(k) if k.is_empty() => {
-            return Err(ApiError::bad_input("kinds must name at least one kind, or be left out"));
-        }
-        Some(k) => k.iter().map(|k| (*k).into()).collect(),
-    };
+    if args.kinds.as_ref().is_some_and(Vec::is_empty) {
+        return Err(ApiError::bad_input("kinds must name at least one kind, or be left out"));
+    }
+    // Each kind is searched once, however often it was named.
+    let kinds = crate::cost::distinct_kinds(args.kinds.as_deref());
     let filter = SearchFilter { kinds, customer, limit: page.offset + page.first + 1 };
     let hits = rules::rank_hits(rc.directory().search(scope.partner_id, &input, &filter).await?);
     let has_next = hits.len() as u64 > page.offset + page.first;

@@ -1,0 +1,113 @@
+//! A buggy or hostile client: one request costs what it says.
+//!
+//! Each test sends a request that once ran far more SQL than it looked like,
+//! and asserts on the statements the gateway ran (never on time).
+
+use helpdesk_tests::{TestApp, e2e, error_code, fixtures::*};
+use serde_json::{Value, json};
+
+/// A search as a console would send it, with enough of each result to show it.
+fn search_field(first: u32) -> String {
+    format!(
+        "search(query: \"a\", first: {first}) {{ edges {{ cursor node {{ __typename ... on Customer {{ name }} ... on User {{ email }} }} }} }}"
+    )
+}
+
+/// Runs `query` (after one warm-up of the same query, so caches are as a
+/// working console finds them) and returns the response and the statements it ran.
+async fn statements_of(app: &TestApp, query: &str) -> (Value, u64) {
+    let token = app.token(HELP_DESK_AGENT).await;
+    app.query_with_token(Some(&token), query, json!({})).await;
+    let before = app.statements();
+    let res = app.query_with_token(Some(&token), query, json!({})).await;
+    (res, app.statements() - before)
+}
+
+fn refused_for_cost(res: &Value) {
+    assert_eq!(error_code(res), "BAD_USER_INPUT", "{res}");
+    let message = res["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("would cost") && message.contains("the limit is 5000"), "{message}");
+    assert!(res["data"].is_null(), "nothing ran: {res}");
+}
+
+e2e!(
+    /// A kind named 5,000 times is searched once: the request runs the SQL of `kinds: [USER]`.
+    a_kind_named_five_thousand_times_is_searched_once, |app| async move {
+    let once = "{ search(query: \"a\", first: 20, kinds: [USER]) { edges { cursor } } }";
+    let kinds = vec!["USER"; 5000].join(", ");
+    let many = format!("{{ search(query: \"a\", first: 20, kinds: [{kinds}]) {{ edges {{ cursor }} }} }}");
+    let (one, one_statements) = statements_of(&app, once).await;
+    let (res, many_statements) = statements_of(&app, &many).await;
+    assert!(res["errors"].is_null(), "{res}");
+    assert_eq!(res["data"], one["data"]);
+    assert_eq!(many_statements, one_statements);
+    assert_eq!(res["extensions"]["cost"], one["extensions"]["cost"], "and costs the same");
+});
+
+e2e!(
+    /// The same search written 200 times, without aliases, is priced 200 times and refused.
+    a_field_repeated_two_hundred_times_is_refused, |app| async move {
+    let (_, plain) = statements_of(&app, "{ me { name } }").await;
+    let repeated = format!("{{ {} }}", vec![search_field(20); 200].join(" "));
+    let (res, statements) = statements_of(&app, &repeated).await;
+    refused_for_cost(&res);
+    assert_eq!(statements, plain, "refused before a search ran");
+});
+
+e2e!(
+    /// Fragments spread inside fragments (8 × 8 × 8 searches in a 300-byte body) are priced expanded.
+    a_fragment_bomb_is_priced_expanded_and_refused, |app| async move {
+    let body = format!(
+        "{{ ...L3 }} fragment L0 on Query {{ {} }} fragment L1 on Query {{ {} }} fragment L2 on Query {{ {} }} fragment L3 on Query {{ {} }}",
+        search_field(1),
+        ["...L0"; 8].join(" "),
+        ["...L1"; 8].join(" "),
+        ["...L2"; 8].join(" "),
+    );
+    let res = app.query(&body, json!({})).await;
+    refused_for_cost(&res);
+});
+
+e2e!(
+    /// A page size of a billion is priced as the 100 it can be at most: nested, it cannot wrap the cost round.
+    huge_page_sizes_cannot_wrap_the_cost_round, |app| async move {
+    let nested = "{ search(query: \"a\", first: 1073741823) { edges { node { ... on Customer { users(first: 1073741823) { edges { node { customer { users(first: 1073741823) { edges { node { email } } } } } } } } } } } }";
+    let res = app.query(nested, json!({})).await;
+    refused_for_cost(&res);
+    let alone = app.query("{ search(query: \"a\", first: 1073741823) { edges { cursor } } }", json!({})).await;
+    assert_eq!(error_code(&alone), "BAD_USER_INPUT", "first is refused when the field runs: {alone}");
+    assert!(alone["errors"][0]["message"].as_str().unwrap().contains("between 0 and 100"), "{alone}");
+});
+
+e2e!(
+    /// Every accepted operation reports its cost and the budget in `extensions.cost`.
+    an_accepted_operation_reports_its_cost, |app| async move {
+    let small = app.query("{ search(query: \"a\", first: 5, kinds: [USER]) { edges { cursor } } }", json!({})).await;
+    let large = app.query("{ search(query: \"a\", first: 50) { edges { cursor node { __typename } } } }", json!({})).await;
+    for res in [&small, &large] {
+        assert!(res["errors"].is_null(), "{res}");
+        assert_eq!(res["extensions"]["cost"]["maximumQueryCost"], 5000, "{res}");
+    }
+    let cost = |r: &Value| r["extensions"]["cost"]["requestedQueryCost"].as_u64().unwrap();
+    assert!(cost(&small) > 0 && cost(&small) < cost(&large), "{} vs {}", cost(&small), cost(&large));
+});
+
+e2e!(
+    /// The most repeats the budget accepts run at most 20 times the SQL of one plain search.
+    the_costliest_accepted_repetition_stays_within_twenty_searches, |app| async move {
+    let (one, plain) = statements_of(&app, &format!("{{ {} }}", search_field(1))).await;
+    assert!(one["errors"].is_null(), "{one}");
+    let mut accepted = 1;
+    let mut worst = plain;
+    for copies in 2..=200 {
+        let (res, statements) = statements_of(&app, &format!("{{ {} }}", vec![search_field(1); copies].join(" "))).await;
+        if !res["errors"].is_null() {
+            refused_for_cost(&res);
+            break;
+        }
+        accepted = copies;
+        worst = statements;
+    }
+    assert!(accepted < 200, "the budget stops repetition somewhere");
+    assert!(worst <= 20 * plain, "{accepted} copies ran {worst} statements; one search runs {plain}");
+});
