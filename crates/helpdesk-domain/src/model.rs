@@ -306,6 +306,8 @@ pub struct EmailSuppression {
 /// A customer's authorisation for its partner to view it as a read-only admin.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadOnlyGrant {
+    /// Which grant: a read-only session's token names it, and dies with it.
+    pub id: uuid::Uuid,
     pub customer_id: CustomerId,
     pub granted_by: String,
     pub granted_at: DateTime<Utc>,

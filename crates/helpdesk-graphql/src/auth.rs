@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use axum::http::HeaderMap;
 use helpdesk_domain::access::Agent;
+use helpdesk_domain::model::ReadOnlyGrant;
 use helpdesk_domain::{AgentId, Clock, CustomerId, Error as DomainError};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,15 @@ use crate::error::{ApiError, ApiResult};
 
 const ISSUER: &str = "helpdesk-gateway";
 
+/// The longest an agent's token lives: a working day. Checked when a token is
+/// minted and again when it is presented, so no token outlives it.
+pub const AGENT_TOKEN_LIFETIME: Duration = Duration::from_secs(12 * 3600);
+/// The longest a read-only admin session (and so its token) lasts.
+pub const READ_ONLY_SESSION_LIFETIME: Duration = Duration::from_secs(3600);
+/// How far ahead of this gateway's clock another gateway's may be when it
+/// mints a token (`iat`, `nbf`).
+const CLOCK_SKEW_SECS: i64 = 60;
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     /// The agent's ID.
@@ -31,9 +41,23 @@ struct Claims {
     iss: String,
     iat: i64,
     exp: i64,
-    /// On a read-only admin session token: the one customer it may see.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nbf: Option<i64>,
+    /// On a read-only admin session token: the one customer it may see…
     #[serde(default, skip_serializing_if = "Option::is_none")]
     read_only_customer: Option<String>,
+    /// …under this grant of the customer's, and no other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    grant: Option<String>,
+}
+
+/// A read-only admin session, as its token names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOnlyClaim {
+    /// The one customer the session sees.
+    pub customer: CustomerId,
+    /// The customer's grant it was started under: revoked or replaced, the session ends.
+    pub grant: Uuid,
 }
 
 /// What a valid token says.
@@ -41,7 +65,7 @@ struct Claims {
 pub struct TokenSubject {
     pub agent: AgentId,
     /// Set on a read-only admin session token.
-    pub read_only_customer: Option<CustomerId>,
+    pub read_only: Option<ReadOnlyClaim>,
 }
 
 /// The authenticated caller of a request.
@@ -76,37 +100,35 @@ impl TokenIssuer {
         TokenIssuer { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), clock }
     }
 
-    /// A token naming `agent`, valid for `ttl` from now.
+    /// A token naming `agent`, valid for `ttl` from now: at most
+    /// [`AGENT_TOKEN_LIFETIME`].
     pub fn mint(&self, agent: AgentId, ttl: Duration) -> ApiResult<String> {
-        self.mint_at(agent, self.clock.now().timestamp(), ttl)
+        if ttl.is_zero() || ttl > AGENT_TOKEN_LIFETIME {
+            return Err(ApiError::bad_input(format!(
+                "an agent's token lasts from 1 second to {} hours",
+                AGENT_TOKEN_LIFETIME.as_secs() / 3600
+            )));
+        }
+        let now = self.clock.now().timestamp();
+        // `ttl` is at most 12 hours, so this cannot overflow.
+        let exp = now + ttl.as_secs() as i64;
+        self.sign(&Claims::new(agent, now, exp))
     }
 
-    /// A read-only admin session token: `agent` may read `customer` until `expires_at`.
+    /// A read-only admin session token: `agent` may read `grant`'s customer
+    /// while that grant stands, until `expires_at` (at most
+    /// [`READ_ONLY_SESSION_LIFETIME`] from now).
     pub fn mint_read_only(
         &self,
         agent: AgentId,
-        customer: CustomerId,
+        grant: &ReadOnlyGrant,
         expires_at: chrono::DateTime<chrono::Utc>,
     ) -> ApiResult<String> {
         let now = self.clock.now().timestamp();
-        let claims = Claims {
-            sub: agent.to_string(),
-            iss: ISSUER.into(),
-            iat: now,
-            exp: expires_at.timestamp(),
-            read_only_customer: Some(customer.to_string()),
-        };
-        self.sign(&claims)
-    }
-
-    fn mint_at(&self, agent: AgentId, now: i64, ttl: Duration) -> ApiResult<String> {
-        let claims = Claims {
-            sub: agent.to_string(),
-            iss: ISSUER.into(),
-            iat: now,
-            exp: now + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2),
-            read_only_customer: None,
-        };
+        let exp = expires_at.timestamp().min(now + READ_ONLY_SESSION_LIFETIME.as_secs() as i64);
+        let mut claims = Claims::new(agent, now, exp);
+        claims.read_only_customer = Some(grant.customer_id.to_string());
+        claims.grant = Some(grant.id.to_string());
         self.sign(&claims)
     }
 
@@ -115,25 +137,53 @@ impl TokenIssuer {
             .map_err(|e| ApiError::Domain(DomainError::Internal(format!("minting a token: {e}"))))
     }
 
-    /// What a token says, if its signature and expiry are good.
+    /// What a token says, if its signature is good and its times hold on
+    /// this gateway's clock: not issued (or valid) in the future, not
+    /// expired, and no longer-lived than its kind of token may be.
     pub fn verify(&self, token: &str) -> ApiResult<TokenSubject> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
-        // The expiry is checked below against the gateway's clock (the
-        // library would read the system's); the claim must still be there.
+        // Times are checked below against the gateway's clock (the library
+        // would read the system's); the claims must still be there.
         validation.validate_exp = false;
+        validation.validate_nbf = false;
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         let invalid = || unauthenticated("your session token is not valid; sign in again");
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|_| invalid())?;
-        if data.claims.exp <= self.clock.now().timestamp() {
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|_| invalid())?.claims;
+        let now = self.clock.now().timestamp();
+        let read_only = match (claims.read_only_customer, claims.grant) {
+            (None, None) => None,
+            (Some(customer), Some(grant)) => Some(ReadOnlyClaim {
+                customer: Uuid::parse_str(&customer).map(CustomerId).map_err(|_| invalid())?,
+                grant: Uuid::parse_str(&grant).map_err(|_| invalid())?,
+            }),
+            _ => return Err(invalid()),
+        };
+        let longest = if read_only.is_some() { READ_ONLY_SESSION_LIFETIME } else { AGENT_TOKEN_LIFETIME };
+        let from_the_future =
+            claims.iat > now + CLOCK_SKEW_SECS || claims.nbf.is_some_and(|nbf| nbf > now + CLOCK_SKEW_SECS);
+        if from_the_future || claims.exp.saturating_sub(claims.iat) > longest.as_secs() as i64 {
+            return Err(invalid());
+        }
+        if claims.exp <= now {
             return Err(unauthenticated("your session token has expired; sign in again"));
         }
-        let agent = Uuid::parse_str(&data.claims.sub).map(AgentId).map_err(|_| invalid())?;
-        let read_only_customer = match data.claims.read_only_customer {
-            None => None,
-            Some(c) => Some(Uuid::parse_str(&c).map(CustomerId).map_err(|_| invalid())?),
-        };
-        Ok(TokenSubject { agent, read_only_customer })
+        let agent = Uuid::parse_str(&claims.sub).map(AgentId).map_err(|_| invalid())?;
+        Ok(TokenSubject { agent, read_only })
+    }
+}
+
+impl Claims {
+    fn new(agent: AgentId, iat: i64, exp: i64) -> Claims {
+        Claims {
+            sub: agent.to_string(),
+            iss: ISSUER.into(),
+            iat,
+            exp,
+            nbf: None,
+            read_only_customer: None,
+            grant: None,
+        }
     }
 }
 
@@ -155,13 +205,14 @@ pub async fn authenticate(headers: &HeaderMap, services: &Services) -> ApiResult
         .agent(subject.agent)
         .await?
         .ok_or_else(|| unauthenticated("this token names an agent that no longer exists"))?;
-    if let Some(customer) = subject.read_only_customer {
-        let grants = helpdesk.grants_of(agent.partner_id, &[customer]).await?;
-        if !grants.iter().any(|g| g.is_active(services.clock.now())) {
+    if let Some(session) = subject.read_only {
+        // The customer's latest grant must be the one the session began under, still active.
+        let grants = helpdesk.grants_of(agent.partner_id, &[session.customer]).await?;
+        if !grants.iter().any(|g| g.id == session.grant && g.is_active(services.clock.now())) {
             return Err(unauthenticated("the customer's read-only access has ended; this session is over"));
         }
     }
-    Ok(Caller { agent, read_only: subject.read_only_customer })
+    Ok(Caller { agent, read_only: subject.read_only.map(|s| s.customer) })
 }
 
 #[cfg(test)]
@@ -191,5 +242,63 @@ mod tests {
         assert!(issuer.verify(&token).is_ok());
         ahead.advance(chrono::Duration::hours(2));
         assert!(issuer.verify(&token).is_err(), "expired on the clock it was minted on");
+    }
+
+    fn issuer() -> (TokenIssuer, i64) {
+        let clock = Arc::new(AdjustableClock::default());
+        let now = clock.now().timestamp();
+        (TokenIssuer::new(b"secret-one", clock), now)
+    }
+
+    #[test]
+    fn no_agent_token_is_minted_for_more_than_twelve_hours() {
+        let (issuer, _) = issuer();
+        let agent = AgentId::new_random();
+        assert!(issuer.mint(agent, AGENT_TOKEN_LIFETIME).is_ok());
+        for ttl in [AGENT_TOKEN_LIFETIME + Duration::from_secs(1), Duration::from_secs(u64::MAX), Duration::ZERO] {
+            let err = issuer.mint(agent, ttl).unwrap_err();
+            assert_eq!(err.code().as_str(), "BAD_USER_INPUT", "{ttl:?}");
+        }
+    }
+
+    #[test]
+    fn a_signed_token_issued_in_the_future_or_living_too_long_is_refused() {
+        let (issuer, now) = issuer();
+        let agent = AgentId::new_random();
+        let signed = |claims: Claims| issuer.sign(&claims).unwrap();
+        let future = signed(Claims::new(agent, now + 3600, now + 7200));
+        let not_yet = signed(Claims { nbf: Some(now + 3600), ..Claims::new(agent, now, now + 7200) });
+        let forever = signed(Claims::new(agent, now, i64::MAX));
+        let thirty_days = signed(Claims::new(agent, now, now + 30 * 24 * 3600));
+        for token in [future, not_yet, forever, thirty_days] {
+            assert!(issuer.verify(&token).is_err());
+        }
+        let skewed = signed(Claims::new(agent, now + 30, now + 3600));
+        assert!(issuer.verify(&skewed).is_ok(), "another gateway's clock a little ahead is fine");
+    }
+
+    #[test]
+    fn a_read_only_token_names_its_grant_and_lives_an_hour_at_most() {
+        let (issuer, now) = issuer();
+        let agent = AgentId::new_random();
+        let grant = ReadOnlyGrant {
+            id: Uuid::new_v4(),
+            customer_id: CustomerId(Uuid::new_v4()),
+            granted_by: "admin@example.com".into(),
+            granted_at: chrono::Utc::now(),
+            expires_at: chrono::Utc::now() + chrono::Duration::days(30),
+            revoked_at: None,
+        };
+        let token = issuer.mint_read_only(agent, &grant, grant.expires_at).unwrap();
+        let subject = issuer.verify(&token).unwrap();
+        assert_eq!(subject.read_only, Some(ReadOnlyClaim { customer: grant.customer_id, grant: grant.id }));
+        // Without its grant, or for more than an hour, a read-only token is forged.
+        let mut claims = Claims::new(agent, now, now + 600);
+        claims.read_only_customer = Some(grant.customer_id.to_string());
+        assert!(issuer.verify(&issuer.sign(&claims).unwrap()).is_err());
+        claims.grant = Some(grant.id.to_string());
+        assert!(issuer.verify(&issuer.sign(&claims).unwrap()).is_ok());
+        claims.exp = now + 7200;
+        assert!(issuer.verify(&issuer.sign(&claims).unwrap()).is_err());
     }
 }

@@ -27,7 +27,7 @@ use serde::Deserialize;
 use tracing::Instrument;
 
 use crate::HelpdeskSchema;
-use crate::auth::authenticate;
+use crate::auth::{AGENT_TOKEN_LIFETIME, authenticate};
 use crate::context::RequestContext;
 use crate::context::Services;
 use crate::error::{ApiError, finalize};
@@ -42,8 +42,8 @@ pub struct AppState {
     pub limits: Limits,
     pub metrics: Arc<Metrics>,
     pub probe: Arc<dyn Probe>,
-    /// In demo mode, the token GraphiQL opens with.
-    pub graphiql_token: Option<String>,
+    /// In demo mode, the agent GraphiQL opens signed in as (a fresh token per page load).
+    pub graphiql_agent: Option<helpdesk_domain::AgentId>,
 }
 
 /// The gateway's routes.
@@ -165,7 +165,8 @@ async fn get_graphql(
         return refuse(ApiError::Rejected("the query string is not a GraphQL request".into()), &request_id);
     };
     let Some(query) = params.query else {
-        return Html(graphiql_page(app.graphiql_token.as_deref())).into_response();
+        let token = app.graphiql_agent.and_then(|a| app.services.issuer.mint(a, AGENT_TOKEN_LIFETIME).ok());
+        return Html(graphiql_page(token.as_deref())).into_response();
     };
     let span = tracing::info_span!("graphql", request_id = %request_id, method = "GET");
     async move {

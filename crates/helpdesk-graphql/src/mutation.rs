@@ -67,7 +67,7 @@ pub struct ReadOnlyAdminSessionPayload {
 
 /// The longest read-only admin session.
 fn session_lifetime() -> Duration {
-    Duration::hours(1)
+    Duration::seconds(crate::auth::READ_ONLY_SESSION_LIFETIME.as_secs() as i64)
 }
 
 /// Longest reason of a read-only session.
@@ -224,7 +224,7 @@ impl Mutation {
             rc.helpdesk()
                 .record_read_only_session(scope.partner_id, scope.agent_id, key, reason, now, expires_at)
                 .await?;
-            let token = rc.services.issuer.mint_read_only(scope.agent_id, key, expires_at)?;
+            let token = rc.services.issuer.mint_read_only(scope.agent_id, &grant, expires_at)?;
             let launch_url = format!("{}/graphql#token={token}", rc.services.public_url.trim_end_matches('/'));
             Ok((ReadOnlyAdminSessionPayload { token, expires_at, launch_url, customer: Customer(customer) }, Some(key)))
         })

@@ -265,7 +265,28 @@ pub struct TokenConfig {
     /// The agent's email address.
     #[arg(long)]
     pub agent: String,
-    /// How long the token is valid, in hours.
-    #[arg(long, default_value_t = 12)]
+    /// How long the token is valid, in hours (1 to 12: a working day at most).
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=12))]
     pub hours: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token_hours(hours: &str) -> Result<u64, clap::Error> {
+        let cli = Cli::try_parse_from(["helpdesk", "token", "--agent", "a@b.com", "--hours", hours])?;
+        match cli.command {
+            Command::Token(t) => Ok(t.hours),
+            _ => unreachable!("parsed a token command"),
+        }
+    }
+
+    #[test]
+    fn a_token_lasts_one_to_twelve_hours() {
+        assert_eq!(token_hours("12").unwrap(), 12);
+        for bad in ["0", "13", "18446744073709551615", "-1"] {
+            assert!(token_hours(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -96,13 +96,19 @@ pub async fn mint_token(
     ttl: Duration,
     clock: Arc<dyn Clock>,
 ) -> Result<String, ServerError> {
+    let agent = agent_id(store, agent_email).await?;
+    Ok(TokenIssuer::new(secret.as_bytes(), clock).mint(agent, ttl)?)
+}
+
+/// The ID of the agent with this email address.
+async fn agent_id(store: &Store, agent_email: &str) -> Result<helpdesk_domain::AgentId, ServerError> {
     let email = Email::parse(agent_email).map_err(|e| ServerError::Config(e.to_string()))?;
     let agent = store
         .agent_by_email(&email)
         .await
         .map_err(|e| ServerError::Config(e.to_string()))?
         .ok_or_else(|| ServerError::Config(format!("no agent has the address {email}")))?;
-    Ok(TokenIssuer::new(secret.as_bytes(), clock).mint(agent.id, ttl)?)
+    Ok(agent.id)
 }
 
 /// Starts serving: connects, migrates, seeds demo data when asked and the
@@ -116,13 +122,14 @@ pub async fn start(config: &ServeConfig) -> Result<Running, ServerError> {
 pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Result<Running, ServerError> {
     let secret = config.secret.secret().map_err(ServerError::Config)?;
     let store = open_store(&config.database).await?;
-    let demo_token = if config.secret.demo {
+    let issuer = TokenIssuer::new(secret.as_bytes(), clock.clone());
+    let demo_agent = if config.secret.demo {
         prepare_demo(&store, clock.now()).await?;
-        let ttl = Duration::from_secs(30 * 24 * 3600);
-        Some(mint_token(&store, &secret, fixtures::HELP_DESK_AGENT, ttl, clock.clone()).await?)
+        Some(agent_id(&store, fixtures::HELP_DESK_AGENT).await?)
     } else {
         None
     };
+    let demo_token = demo_agent.map(|a| issuer.mint(a, helpdesk_graphql::auth::AGENT_TOKEN_LIFETIME)).transpose()?;
     let limits = config.limits();
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
@@ -147,7 +154,7 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
     let services = Services {
         helpdesk: Arc::new(store.clone()),
         audit: Arc::new(audit),
-        issuer: TokenIssuer::new(secret.as_bytes(), clock.clone()),
+        issuer,
         // The code hash key is derived from the secret, for a separate use.
         hasher: CodeHasher::new(format!("verification-code:{secret}").as_bytes()),
         public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
@@ -159,7 +166,7 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
         limits,
         metrics: helpdesk_graphql::ops::Metrics::new(),
         probe: Arc::new(probe::StoreProbe(store.clone())),
-        graphiql_token: demo_token.clone(),
+        graphiql_agent: demo_agent,
     };
     let app = helpdesk_graphql::router(state);
     let (tx, rx) = oneshot::channel::<()>();

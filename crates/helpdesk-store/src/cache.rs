@@ -7,7 +7,7 @@
 //! 1. in-process (`moka`), short TTL (default 2 s): the hottest customers,
 //!    no network at all;
 //! 2. Redis (`REDIS_URL`), longer TTL with jitter, shared by every gateway
-//!    process; keys are versioned (`…:customer:v2:<id>`) so a change of the
+//!    process; keys are versioned (`…:customer:v3:<id>`) so a change of the
 //!    summary's shape never reads an old one;
 //! 3. the database, in one batch for all the misses of a call.
 //!
@@ -159,8 +159,8 @@ struct RedisLayer {
 }
 
 /// The shape of [`Stored`]: part of every key, so a gateway never reads a
-/// summary written in another shape (v2 added the license totals).
-const SUMMARY_VERSION: u32 = 2;
+/// summary written in another shape (v2 added the license totals, v3 the grant's ID).
+const SUMMARY_VERSION: u32 = 3;
 
 /// The summary as stored in Redis (JSON). Only this module reads it back.
 #[derive(Serialize, Deserialize)]
@@ -178,8 +178,8 @@ struct Stored {
     grant: Option<StoredGrant>,
 }
 
-/// A grant as stored: granted by, granted at, expires at, revoked at.
-type StoredGrant = (String, DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>);
+/// A grant as stored: ID, granted by, granted at, expires at, revoked at.
+type StoredGrant = (Uuid, String, DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>);
 
 /// The result of a load in flight, as its waiters see it: `None` until it is
 /// done, then the summary (or `None` if the customer is not there).
@@ -200,7 +200,7 @@ impl From<&CustomerSummary> for Stored {
             sites: s.sites.iter().map(|m| m.site.to_string()).collect(),
             admins: s.admins.iter().map(|a| (a.user_id.0, a.role.label().to_string())).collect(),
             licenses: s.licenses.iter().map(|l| (l.offer.clone(), l.quantity, l.consumed)).collect(),
-            grant: s.grant.as_ref().map(|g| (g.granted_by.clone(), g.granted_at, g.expires_at, g.revoked_at)),
+            grant: s.grant.as_ref().map(|g| (g.id, g.granted_by.clone(), g.granted_at, g.expires_at, g.revoked_at)),
         }
     }
 }
@@ -243,7 +243,8 @@ impl Stored {
                 .into_iter()
                 .map(|(offer, quantity, consumed)| LicenseTotal { customer_id: id, offer, quantity, consumed })
                 .collect(),
-            grant: self.grant.map(|(granted_by, granted_at, expires_at, revoked_at)| ReadOnlyGrant {
+            grant: self.grant.map(|(grant, granted_by, granted_at, expires_at, revoked_at)| ReadOnlyGrant {
+                id: grant,
                 customer_id: id,
                 granted_by,
                 granted_at,

@@ -181,6 +181,7 @@ pub(crate) fn suppression(row: email_suppressions::Model) -> R<EmailSuppression>
 
 pub(crate) fn grant(row: read_only_grants::Model) -> R<ReadOnlyGrant> {
     Ok(ReadOnlyGrant {
+        id: row.id,
         customer_id: CustomerId(row.customer_id),
         granted_by: row.granted_by,
         granted_at: row.granted_at,

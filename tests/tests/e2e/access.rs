@@ -1,10 +1,12 @@
 //! Who may use the help desk (A1) and what each agent can see (A2).
 
+use helpdesk_domain::Clock;
 use helpdesk_tests::{SEARCH, e2e, edges, error_code, fixtures::*};
 use serde_json::json;
 
 e2e!(
-    /// A1: no token, a forged token and an expired token are all UNAUTHENTICATED.
+    /// A1: no token, a forged token, an expired token, a token issued in the future and
+    /// one that would live a month are all UNAUTHENTICATED.
     a_caller_without_a_valid_token_is_unauthenticated, |app| async move {
     let res = app.query_with_token(None, "{ me { name } }", json!({})).await;
     assert_eq!(error_code(&res), "UNAUTHENTICATED");
@@ -19,12 +21,24 @@ e2e!(
     let res = app.query_with_token(Some(&forged), "{ me { name } }", json!({})).await;
     assert_eq!(error_code(&res), "UNAUTHENTICATED");
 
-    // A token our secret signed, expired an hour ago.
-    let claims = json!({ "sub": uuid::Uuid::new_v4().to_string(), "iss": "helpdesk-gateway", "iat": chrono::Utc::now().timestamp() - 7200, "exp": chrono::Utc::now().timestamp() - 3600 });
-    let expired = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &jsonwebtoken::EncodingKey::from_secret(helpdesk_tests::SECRET.as_bytes())).unwrap();
-    let res = app.query_with_token(Some(&expired), "{ me { name } }", json!({})).await;
+    // Tokens our secret signed for the demo agent, with times the gateway refuses.
+    let agents = app.query_as(PARTNER_ADMIN, "{ agents { id email } }", json!({})).await;
+    let me = agents["data"]["agents"].as_array().unwrap().iter().find(|a| a["email"] == HELP_DESK_AGENT).unwrap()["id"].clone();
+    let agent = helpdesk_graphql::ids::decode(me.as_str().unwrap()).unwrap().1.to_string();
+    let now = app.clock.now().timestamp();
+    let signed = |iat: i64, exp: i64| {
+        let claims = json!({ "sub": agent, "iss": "helpdesk-gateway", "iat": iat, "exp": exp });
+        jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &jsonwebtoken::EncodingKey::from_secret(helpdesk_tests::SECRET.as_bytes())).unwrap()
+    };
+    let res = app.query_with_token(Some(&signed(now - 7200, now - 3600)), "{ me { name } }", json!({})).await;
     assert_eq!(error_code(&res), "UNAUTHENTICATED");
     assert!(res["errors"][0]["message"].as_str().unwrap().contains("expired"));
+    for (iat, exp) in [(now + 3600, now + 7200), (now, now + 30 * 24 * 3600), (now, i64::MAX)] {
+        let res = app.query_with_token(Some(&signed(iat, exp)), "{ me { name } }", json!({})).await;
+        assert_eq!(error_code(&res), "UNAUTHENTICATED", "iat {iat}, exp {exp}");
+    }
+    let res = app.query_with_token(Some(&signed(now, now + 3600)), "{ me { name } }", json!({})).await;
+    assert!(res["errors"].is_null(), "the same agent with sane times is in: {res}");
 
     let res = app.http().post(app.url()).json(&json!({ "query": "{ me { name } }" })).send().await.unwrap();
     assert_eq!(res.status(), 401);

@@ -196,6 +196,15 @@ e2e!(
     app.server().store.revoke_read_only_access(organization, app.clock.now()).await.unwrap();
     let res = app.query_with_token(Some(&token), "{ me { name } }", json!({})).await;
     assert_eq!(error_code(&res), "UNAUTHENTICATED");
+
+    // The customer grants access again: the old session stays over, a new one starts.
+    app.server().store.grant_read_only_access(organization, 24, "admin@nanpizza.com", app.clock.now()).await.unwrap();
+    let res = app.query_with_token(Some(&token), "{ me { name } }", json!({})).await;
+    assert_eq!(error_code(&res), "UNAUTHENTICATED", "a session token dies with the grant it was started under");
+    let res = app.query(START, json!({ "c": nan, "r": "ticket INC-1043" })).await;
+    let fresh = res["data"]["startReadOnlyAdminSession"]["token"].as_str().unwrap_or_else(|| panic!("{res}"));
+    let res = app.query_with_token(Some(fresh), "{ me { name } }", json!({})).await;
+    assert!(res["errors"].is_null(), "{res}");
 });
 
 e2e!(
