@@ -195,9 +195,9 @@ async fn get_graphql(
 }
 
 /// Checks the per-operation limits the schema does not check itself, and
-/// names the operation for metrics and logs: its name, or its first root
-/// field (`search`) when it has none. The document is parsed once, here.
-fn check_operation(request: &Request, limits: &Limits, over_get: bool) -> Result<String, ApiError> {
+/// names the operation for metrics and logs by its first root field
+/// (`search`). The document is parsed once, here.
+fn check_operation(request: &Request, limits: &Limits, metrics: &Metrics, over_get: bool) -> Result<String, ApiError> {
     // A document that does not parse is reported by the schema, with position.
     let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
         return Ok("unparsed".into());
@@ -208,7 +208,7 @@ fn check_operation(request: &Request, limits: &Limits, over_get: bool) -> Result
     if over_get && operation_type(&doc, request.operation_name.as_deref()) != Some(OperationType::Query) {
         return Err(ApiError::Rejected("only queries can be sent with GET; send mutations with POST".into()));
     }
-    Ok(operation_label(&doc, request.operation_name.as_deref()))
+    Ok(metrics.operation_label(&doc).to_string())
 }
 
 async fn execute(
@@ -226,7 +226,7 @@ async fn execute(
     };
     let mut responses = Vec::with_capacity(requests.len());
     for request in requests {
-        let operation = match check_operation(&request, &app.limits, over_get) {
+        let operation = match check_operation(&request, &app.limits, &app.metrics, over_get) {
             Ok(label) => label,
             Err(e) if batched => {
                 responses.push(Response::from_errors(vec![e.into_server_error(request_id)]));
@@ -266,21 +266,6 @@ async fn execute(
         serde_json::to_vec(&single)
     };
     json_response(200, body.unwrap_or_default(), request_id)
-}
-
-/// The operation's name, or its first root field: bounded, so labels stay few.
-fn operation_label(doc: &async_graphql::parser::types::ExecutableDocument, name: Option<&str>) -> String {
-    let name = name.map(str::to_string).or_else(|| {
-        let (_, op) = doc.operations.iter().next()?;
-        op.node.selection_set.node.items.iter().find_map(|s| match &s.node {
-            async_graphql::parser::types::Selection::Field(f) => Some(f.node.name.node.to_string()),
-            _ => None,
-        })
-    });
-    let mut name = name.unwrap_or_else(|| "unknown".into());
-    name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
-    name.truncate(64);
-    name
 }
 
 async fn readyz(State(app): State<Arc<AppState>>) -> axum::response::Response {

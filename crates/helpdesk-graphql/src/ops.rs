@@ -43,14 +43,18 @@ pub trait Probe: Send + Sync {
 /// The gateway's own metrics.
 pub struct Metrics {
     registry: Registry,
+    /// The values the `operation` label may take: the schema's root fields.
+    /// Anything else a client sends is `other`, so no client can create series.
+    operations: std::collections::HashSet<String>,
     pub requests: IntCounterVec,
     pub latency: HistogramVec,
     pub searches: IntCounterVec,
 }
 
 impl Metrics {
-    /// Registers the metrics in a registry of their own (no global state).
-    pub fn new() -> Arc<Metrics> {
+    /// Registers the metrics in a registry of their own (no global state);
+    /// `schema_sdl` names the root fields that label operations.
+    pub fn new(schema_sdl: &str) -> Arc<Metrics> {
         let registry = Registry::new();
         let requests = IntCounterVec::new(
             Opts::new("helpdesk_requests_total", "GraphQL operations by operation name and outcome"),
@@ -75,7 +79,24 @@ impl Metrics {
         ] {
             let _ = registry.register(m);
         }
-        Arc::new(Metrics { registry, requests, latency, searches })
+        Arc::new(Metrics { registry, operations: root_fields(schema_sdl), requests, latency, searches })
+    }
+
+    /// The `operation` label of a document: its first root field when that
+    /// is one of the schema's (`search`, `customer` …), else `other`. The
+    /// client's `operationName` is never a label: it is free text.
+    pub fn operation_label(&self, doc: &async_graphql::parser::types::ExecutableDocument) -> &str {
+        use async_graphql::parser::types::Selection;
+        let first = doc.operations.iter().next().and_then(|(_, op)| {
+            op.node.selection_set.node.items.iter().find_map(|s| match &s.node {
+                Selection::Field(f) => Some(f.node.name.node.as_str()),
+                _ => None,
+            })
+        });
+        match first.and_then(|name| self.operations.get(name)) {
+            Some(known) => known,
+            None => "other",
+        }
     }
 
     /// Prometheus text of these metrics and the probe's samples.
@@ -97,5 +118,44 @@ impl Metrics {
             }
         }
         text
+    }
+}
+
+/// The fields of the schema's root types (`Query`, `Mutation`).
+fn root_fields(sdl: &str) -> std::collections::HashSet<String> {
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    let Ok(doc) = async_graphql::parser::parse_schema(sdl) else {
+        return Default::default();
+    };
+    doc.definitions
+        .iter()
+        .filter_map(|d| match d {
+            TypeSystemDefinition::Type(t) if matches!(t.node.name.node.as_str(), "Query" | "Mutation") => {
+                match &t.node.kind {
+                    TypeKind::Object(o) => {
+                        Some(o.fields.iter().map(|f| f.node.name.node.to_string()).collect::<Vec<_>>())
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operation_is_labelled_by_a_root_field_of_the_schema_or_other() {
+        let metrics = Metrics::new(&crate::sdl());
+        let label = |q: &str| metrics.operation_label(&async_graphql::parser::parse_query(q).unwrap()).to_string();
+        assert_eq!(label("query AnythingTheClientLikes { search(query: \"a\") { edges { cursor } } }"), "search");
+        assert_eq!(label("mutation { sendVerificationCode(userId: \"x\") { sentTo } }"), "sendVerificationCode");
+        assert_eq!(label("{ a: customer(id: \"x\") { name } }"), "customer");
+        assert_eq!(label("{ noSuchField_12345 }"), "other");
+        assert_eq!(label("{ __typename }"), "other");
     }
 }

@@ -160,11 +160,13 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
         public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
         clock,
     };
+    let schema = helpdesk_graphql::schema(&limits);
+    let metrics = helpdesk_graphql::ops::Metrics::new(&schema.sdl());
     let state = AppState {
-        schema: helpdesk_graphql::schema(&limits),
+        schema,
         services: Arc::new(services),
         limits,
-        metrics: helpdesk_graphql::ops::Metrics::new(),
+        metrics,
         probe: Arc::new(probe::StoreProbe(store.clone())),
         graphiql_agent: demo_agent,
     };

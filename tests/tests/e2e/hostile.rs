@@ -111,3 +111,18 @@ e2e!(
     assert!(accepted < 200, "the budget stops repetition somewhere");
     assert!(worst <= 20 * plain, "{accepted} copies ran {worst} statements; one search runs {plain}");
 });
+
+e2e!(
+    /// Whatever `operationName` a client sends, `/metrics` labels operations by the schema's root fields.
+    a_client_cannot_create_metric_series, |app| async move {
+    let token = app.token(HELP_DESK_AGENT).await;
+    for i in 0..20 {
+        let body = json!({ "query": format!("query Probe{i}x {{ me {{ name }} }}"), "operationName": format!("Probe{i}x") });
+        app.http().post(app.url()).bearer_auth(&token).json(&body).send().await.unwrap();
+    }
+    app.query("{ noSuchField }", json!({})).await;
+    let (_, metrics) = app.get("/metrics").await;
+    assert!(!metrics.contains("Probe"), "client text became a label");
+    assert!(metrics.contains("operation=\"me\""), "{metrics}");
+    assert!(metrics.contains("operation=\"other\""), "{metrics}");
+});
