@@ -298,6 +298,14 @@ impl TestApp {
         db.execute_unprepared(sql).await.unwrap();
     }
 
+    /// The first column of every row `sql` returns, as text: to look at what
+    /// the gateway stored (an outbox row's body, say).
+    pub async fn sql_texts(&self, sql: &str) -> Vec<String> {
+        let db = Database::connect(&self.database_url).await.unwrap();
+        let rows = db.query_all_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql)).await.unwrap();
+        rows.iter().map(|r| r.try_get_by_index::<String>(0).unwrap()).collect()
+    }
+
     /// The server.
     pub fn server(&self) -> &Running {
         self.server.as_ref().unwrap()

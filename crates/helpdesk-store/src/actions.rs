@@ -86,6 +86,8 @@ impl HelpDesk for Store {
         now: DateTime<Utc>,
     ) -> Result<DateTime<Utc>> {
         let txn = self.begin_write().await?;
+        // Sends to one user take turns, so parallel sends cannot all see "fewer than 3".
+        self.lock_for_update(users::Entity::find_by_id(code.user.0)).one(&txn).await.map_err(StoreError::from)?;
         let suppressed = email_suppressions::Entity::find()
             .filter(email_suppressions::Column::PartnerId.eq(partner.0))
             .filter(email_suppressions::Column::Address.eq(code.address.as_str()))
@@ -154,12 +156,11 @@ impl HelpDesk for Store {
         matches: &(dyn for<'h> Fn(&'h [u8]) -> bool + Send + Sync),
     ) -> Result<CheckOutcome> {
         let txn = self.begin_write().await?;
-        let row = verification_codes::Entity::find()
+        // Guesses at one code take turns: each counts, however many arrive at once.
+        let code = verification_codes::Entity::find()
             .filter(verification_codes::Column::PartnerId.eq(partner.0))
-            .filter(verification_codes::Column::UserId.eq(user.0))
-            .one(&txn)
-            .await
-            .map_err(StoreError::from)?;
+            .filter(verification_codes::Column::UserId.eq(user.0));
+        let row = self.lock_for_update(code).one(&txn).await.map_err(StoreError::from)?;
         let stored =
             row.as_ref().map(|r| StoredCode { hash: unhex(&r.hash), expires_at: r.expires_at, attempts: r.attempts });
         let is_match = stored.as_ref().is_some_and(|s| matches(&s.hash));

@@ -190,6 +190,17 @@ impl Store {
         &self.db
     }
 
+    /// `query … FOR UPDATE` on PostgreSQL, so transactions that read a row
+    /// to decide a write take turns on it. SQLite needs no row lock: its
+    /// write transactions (`begin_write`) already run one at a time.
+    pub(crate) fn lock_for_update<E: EntityTrait>(&self, query: sea_orm::Select<E>) -> sea_orm::Select<E> {
+        use sea_orm::QuerySelect;
+        match self.db.get_database_backend() {
+            DbBackend::Postgres => query.lock_exclusive(),
+            _ => query,
+        }
+    }
+
     /// A transaction that writes. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`): a transaction that read first and wrote later
     /// could otherwise fail when another writer went between.

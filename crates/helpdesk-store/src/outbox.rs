@@ -125,6 +125,12 @@ impl Store {
         };
         let mut active = row.into_active_model();
         active.attempts = sea_orm::Set(email.attempts + 1);
+        // Once a message is done with, its body goes: a verification code
+        // must not stay behind in clear text. Subject and address remain.
+        let finished = !matches!(outcome, Delivery::Deferred { .. });
+        if finished {
+            active.body = sea_orm::Set(String::new());
+        }
         let (status, reply) = match outcome {
             Delivery::Accepted => {
                 active.sent_at = sea_orm::Set(Some(now));

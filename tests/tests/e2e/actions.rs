@@ -50,6 +50,36 @@ e2e_backends!(
         (res["data"]["user"]["lastEmail"]["status"] == "DELIVERED").then_some(())
     })
     .await;
+    // And the code left no clear-text copy behind.
+    let bodies = app.sql_texts("SELECT body FROM outbox").await;
+    assert_eq!(bodies.len(), 1);
+    assert!(!bodies[0].contains(&code), "the sent email's body still holds the code");
+});
+
+e2e!(
+    /// Twenty wrong guesses at once: exactly five count, the rest find the code dead.
+    parallel_guesses_count_one_by_one, on any day, |app| async move {
+    let user = app.user_id(USER_EMAIL).await;
+    let sent = app.query(SEND, json!({ "u": user })).await;
+    assert!(sent["errors"].is_null(), "{sent}");
+    let token = app.token(HELP_DESK_AGENT).await;
+    let guesses = (0..20).map(|_| app.query_with_token(Some(&token), CHECK, json!({ "u": user, "c": "999999" })));
+    let answers = futures::future::join_all(guesses).await;
+    let mut left: Vec<i64> = answers.iter().filter_map(|r| r["data"]["checkVerificationCode"]["attemptsLeft"].as_i64()).collect();
+    left.sort_unstable();
+    assert_eq!(left, vec![0, 1, 2, 3, 4], "{answers:?}");
+    assert_eq!(answers.iter().filter(|r| error_code(r) == "BAD_USER_INPUT").count(), 15);
+});
+
+e2e!(
+    /// Ten sends at once: three codes go out, seven are rate limited.
+    parallel_sends_respect_the_limit, on any day, |app| async move {
+    let user = app.user_id(USER_EMAIL).await;
+    let token = app.token(HELP_DESK_AGENT).await;
+    let sends = (0..10).map(|_| app.query_with_token(Some(&token), SEND, json!({ "u": user })));
+    let answers = futures::future::join_all(sends).await;
+    assert_eq!(answers.iter().filter(|r| r["errors"].is_null()).count(), 3, "{answers:?}");
+    assert_eq!(answers.iter().filter(|r| error_code(r) == "RATE_LIMITED").count(), 7, "{answers:?}");
 });
 
 e2e_backends!(
