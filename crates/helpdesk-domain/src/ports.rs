@@ -168,9 +168,11 @@ pub trait HelpDesk: Directory {
     async fn audit_log(&self, partner: PartnerId, filter: &AuditFilter, page: Page) -> Result<Vec<AuditEntry>>;
 }
 
-/// Where audit entries go. Recording never blocks and never fails the
-/// request: the sink queues and writes in the background.
+/// Where audit entries go. Recording never fails the request: the sink
+/// queues and writes in the background. Its queue is bounded, so a flood
+/// of entries slows the requests that make them instead of filling memory.
+#[async_trait]
 pub trait AuditSink: Send + Sync {
-    /// Queues one entry.
-    fn record(&self, entry: AuditEntry);
+    /// Queues a request's entries, waiting while the queue is full.
+    async fn record(&self, entries: Vec<AuditEntry>);
 }

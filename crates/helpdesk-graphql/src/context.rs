@@ -39,14 +39,47 @@ pub struct RequestContext {
     pub read_only: Option<CustomerId>,
     pub services: Arc<Services>,
     pub request_id: String,
+    /// What the request did, for the audit trail: handed to the audit sink
+    /// once the response is ready ([`RequestContext::take_audit`]).
+    audit: std::sync::Mutex<RequestAudit>,
+}
+
+/// A request's audit entries, and the users and customers it showed.
+#[derive(Default)]
+struct RequestAudit {
+    entries: Vec<AuditEntry>,
+    shown: std::collections::HashSet<uuid::Uuid>,
+    /// Entries past [`MAX_ENTRIES_PER_REQUEST`], summed into one last entry.
+    dropped: usize,
+}
+
+/// Most audit entries one request writes (every result of a full page of
+/// searches, with room to spare); past that, one entry says how many more.
+const MAX_ENTRIES_PER_REQUEST: usize = 2_000;
+/// Longest audit target or detail kept: an ID, or a search text cut to its limit.
+const MAX_AUDIT_TEXT: usize = 300;
+
+/// Cuts an audit text to [`MAX_AUDIT_TEXT`] characters.
+pub fn bounded(text: &str) -> String {
+    match text.char_indices().nth(MAX_AUDIT_TEXT) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
 }
 
 /// The request's context (put there by the HTTP layer).
 pub fn request<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestContext> {
-    ctx.data::<RequestContext>().map_err(|_| ApiError::Domain(DomainError::Internal("request context missing".into())))
+    ctx.data::<Arc<RequestContext>>()
+        .map(Arc::as_ref)
+        .map_err(|_| ApiError::Domain(DomainError::Internal("request context missing".into())))
 }
 
 impl RequestContext {
+    /// The context of one request of `agent`.
+    pub fn new(agent: Agent, read_only: Option<CustomerId>, services: Arc<Services>, request_id: String) -> Self {
+        RequestContext { agent, read_only, services, request_id, audit: Default::default() }
+    }
+
     /// Reading as a help desk agent (a read-only session reads too).
     pub fn help_desk(&self) -> ApiResult<Scope> {
         Ok(self.agent.help_desk_scope()?)
@@ -92,18 +125,52 @@ impl RequestContext {
         outcome: &ApiResult<T>,
         detail: Option<String>,
     ) {
-        self.services.audit.record(AuditEntry {
+        let entry = AuditEntry {
             partner_id: self.agent.partner_id,
             agent_id: self.agent.id,
             at: self.now(),
             action: action.into(),
-            target,
+            target: target.as_deref().map(bounded),
             outcome: match outcome {
                 Ok(_) => "success".into(),
                 Err(e) => e.code().as_str().into(),
             },
-            detail,
+            detail: detail.as_deref().map(bounded),
             customer_id: customer.or(self.read_only),
-        });
+        };
+        let mut audit = self.audit.lock().unwrap_or_else(|e| e.into_inner());
+        if audit.entries.len() < MAX_ENTRIES_PER_REQUEST {
+            audit.entries.push(entry);
+        } else {
+            audit.dropped += 1;
+        }
+    }
+
+    /// Records that the request showed a user's or a customer's details
+    /// (`open_user`, `open_customer`): once per request and target,
+    /// whichever path reached it (a look-up, a search result, a nested field).
+    pub fn shown(&self, action: &str, id: uuid::Uuid, customer: CustomerId) {
+        let first = self.audit.lock().unwrap_or_else(|e| e.into_inner()).shown.insert(id);
+        if first {
+            self.audit(action, Some(id.to_string()), Some(customer), &Ok::<(), ApiError>(()), None);
+        }
+    }
+
+    /// The request's audit entries, for the sink, once the response is ready.
+    pub fn take_audit(&self) -> Vec<AuditEntry> {
+        let mut audit = self.audit.lock().unwrap_or_else(|e| e.into_inner());
+        let dropped = std::mem::take(&mut audit.dropped);
+        let mut entries = std::mem::take(&mut audit.entries);
+        if dropped > 0 {
+            drop(audit);
+            let mut last = entries.last().cloned();
+            if let Some(last) = last.as_mut() {
+                last.action = "more_entries".into();
+                last.target = None;
+                last.detail = Some(format!("{dropped} more entries of this request were not recorded one by one"));
+            }
+            entries.extend(last);
+        }
+        entries
     }
 }

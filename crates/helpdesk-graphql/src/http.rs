@@ -234,19 +234,21 @@ async fn execute(
             }
             Err(e) => return refuse(e, request_id),
         };
-        let context = RequestContext {
-            agent: caller.agent.clone(),
-            read_only: caller.read_only,
-            services: services.clone(),
-            request_id: request_id.to_string(),
-        };
+        let context = Arc::new(RequestContext::new(
+            caller.agent.clone(),
+            caller.read_only,
+            services.clone(),
+            request_id.to_string(),
+        ));
         let (loader, batches) =
             Loaders::for_request(services.helpdesk.clone(), caller.agent.partner_id, caller.read_only);
         let started = std::time::Instant::now();
-        let request = request.data(context).data(loader).data(app.metrics.clone());
+        let request = request.data(context.clone()).data(loader).data(app.metrics.clone());
         // One span per operation, inside the request's span: every resolver span nests in it.
         let span = tracing::info_span!("operation", name = %operation, agent = %caller.agent.id);
         let mut response = batches.drive(app.schema.execute(request)).instrument(span).await;
+        // Before the answer goes out: a full audit queue holds the request here.
+        services.audit.record(context.take_audit()).await;
         finalize(&mut response, request_id);
         let outcome = response
             .errors

@@ -45,6 +45,12 @@ pub fn encode(ty: NodeType, key: Uuid) -> async_graphql::ID {
 }
 
 /// Reads a global ID back into its type and key.
+/// What the audit trail records of an ID a client sent: the key it names,
+/// never the client's raw text (which could be anything, and long).
+pub fn audit_target(id: &str) -> String {
+    decode(id).map(|(_, key)| key.to_string()).unwrap_or_else(|_| "an ID that does not parse".into())
+}
+
 pub fn decode(id: &str) -> ApiResult<(NodeType, Uuid)> {
     let bad = || ApiError::bad_input("this ID is not one the gateway gave out");
     let raw = URL_SAFE_NO_PAD.decode(id.trim()).map_err(|_| bad())?;

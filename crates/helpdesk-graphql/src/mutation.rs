@@ -87,7 +87,7 @@ async fn audited<T>(
 ) -> ApiResult<T> {
     let result = work.await;
     let customer = result.as_ref().ok().and_then(|(_, c)| *c);
-    rc.audit(action, Some(target.to_string()), customer, &result, None);
+    rc.audit(action, Some(crate::ids::audit_target(target)), customer, &result, None);
     result.map(|(v, _)| v)
 }
 
@@ -190,7 +190,7 @@ impl Mutation {
             let user = user_of(ctx, &user_id).await?;
             let removed = rc.helpdesk().remove_suppression(scope.partner_id, &user.email).await?;
             let customer = user.customer_id;
-            Ok((RemoveEmailSuppressionPayload { removed, user: User(user) }, Some(customer)))
+            Ok((RemoveEmailSuppressionPayload { removed, user: User::shown(ctx, user) }, Some(customer)))
         })
         .await
     }
@@ -226,7 +226,10 @@ impl Mutation {
                 .await?;
             let token = rc.services.issuer.mint_read_only(scope.agent_id, &grant, expires_at)?;
             let launch_url = format!("{}/graphql#token={token}", rc.services.public_url.trim_end_matches('/'));
-            Ok((ReadOnlyAdminSessionPayload { token, expires_at, launch_url, customer: Customer(customer) }, Some(key)))
+            Ok((
+                ReadOnlyAdminSessionPayload { token, expires_at, launch_url, customer: Customer::shown(ctx, customer) },
+                Some(key),
+            ))
         })
         .await
     }

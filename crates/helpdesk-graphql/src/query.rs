@@ -72,8 +72,13 @@ impl Query {
             loaders::one(ctx, key).await?.ok_or_else(|| not_found("customer"))
         }
         .await;
-        rc.audit("open_customer", Some(id.to_string()), result.as_ref().ok().map(|c| c.id), &result, None);
-        Ok(Some(Customer(result?)))
+        match result {
+            Ok(customer) => Ok(Some(Customer::shown(ctx, customer))),
+            Err(e) => {
+                rc.audit("open_customer", Some(crate::ids::audit_target(&id)), None, &Err::<(), _>(e.clone()), None);
+                Err(e)
+            }
+        }
     }
 
     /// A user by its global ID (opening it is recorded in the audit trail).
@@ -85,8 +90,13 @@ impl Query {
             loaders::one(ctx, key).await?.ok_or_else(|| not_found("user"))
         }
         .await;
-        rc.audit("open_user", Some(id.to_string()), result.as_ref().ok().map(|u| u.customer_id), &result, None);
-        Ok(Some(User(result?)))
+        match result {
+            Ok(user) => Ok(Some(User::shown(ctx, user))),
+            Err(e) => {
+                rc.audit("open_user", Some(crate::ids::audit_target(&id)), None, &Err::<(), _>(e.clone()), None);
+                Err(e)
+            }
+        }
     }
 
     /// A device by its global ID.
@@ -121,8 +131,10 @@ impl Query {
         request(ctx)?.help_desk()?;
         let (ty, key) = decode(&id)?;
         let node = match ty {
-            NodeType::Customer => loaders::one(ctx, CustomerId(key)).await?.map(|v| Node::Customer(Customer(v))),
-            NodeType::User => loaders::one(ctx, UserId(key)).await?.map(|v| Node::User(User(v))),
+            NodeType::Customer => {
+                loaders::one(ctx, CustomerId(key)).await?.map(|v| Node::Customer(Customer::shown(ctx, v)))
+            }
+            NodeType::User => loaders::one(ctx, UserId(key)).await?.map(|v| Node::User(User::shown(ctx, v))),
             NodeType::Device => loaders::one(ctx, DeviceId(key)).await?.map(|v| Node::Device(Device(v))),
             NodeType::PhoneNumber => {
                 loaders::one(ctx, PhoneNumberId(key)).await?.map(|v| Node::PhoneNumber(PhoneNumber(v)))

@@ -151,6 +151,7 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
         },
     );
     let (audit, audit_task) = AuditWriter::start(background);
+    let audit_lost = audit.lost_entries();
     let services = Services {
         helpdesk: Arc::new(store.clone()),
         audit: Arc::new(audit),
@@ -167,7 +168,7 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
         services: Arc::new(services),
         limits,
         metrics,
-        probe: Arc::new(probe::StoreProbe(store.clone())),
+        probe: Arc::new(probe::StoreProbe(store.clone(), audit_lost)),
         graphiql_agent: demo_agent,
     };
     let app = helpdesk_graphql::router(state);

@@ -7,8 +7,9 @@ use helpdesk_graphql::ops::{Check, Probe, Sample};
 use helpdesk_store::Store;
 use helpdesk_store::cache::RedisState;
 
-/// Reads readiness and counters off the request-path store.
-pub struct StoreProbe(pub Store);
+/// Reads readiness and counters off the request-path store, and the audit
+/// entries the writer lost.
+pub struct StoreProbe(pub Store, pub std::sync::Arc<std::sync::atomic::AtomicU64>);
 
 #[async_trait]
 impl Probe for StoreProbe {
@@ -67,6 +68,12 @@ impl Probe for StoreProbe {
                 "Customer summaries not found, by cache layer",
                 vec![("layer", "redis".into())],
                 load(&stats.redis_misses),
+            ),
+            counter(
+                "helpdesk_audit_entries_lost_total",
+                "Audit entries that could not be written before shutdown",
+                vec![],
+                load(&self.1),
             ),
             counter(
                 "helpdesk_cache_database_loads_total",

@@ -5,6 +5,10 @@
 //! one task writes them in batches (many entries, one INSERT), and
 //! [`AuditWriter::close`] waits for the channel to drain.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use futures::FutureExt;
 use helpdesk_domain::model::AuditEntry;
 use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel};
 use tokio::sync::mpsc;
@@ -37,10 +41,16 @@ pub(crate) async fn insert(db: &impl ConnectionTrait, entries: &[AuditEntry]) ->
     Ok(())
 }
 
+/// Entries waiting to be written, at most: past that, requests wait.
+const QUEUE: usize = 10_000;
+/// Attempts at a failing batch once the gateway is shutting down.
+const LAST_ATTEMPTS: u32 = 5;
+
 /// Appends audit entries in the background, in batches.
 #[derive(Clone)]
 pub struct AuditWriter {
-    tx: mpsc::UnboundedSender<AuditEntry>,
+    tx: mpsc::Sender<AuditEntry>,
+    lost: Arc<AtomicU64>,
 }
 
 /// The task behind an [`AuditWriter`]; await [`AuditTask::close`] on shutdown.
@@ -57,39 +67,68 @@ impl std::fmt::Debug for AuditWriter {
 impl AuditWriter {
     /// Starts the writer task on `store`.
     pub fn start(store: Store) -> (AuditWriter, AuditTask) {
-        let (tx, mut rx) = mpsc::unbounded_channel::<AuditEntry>();
+        let (tx, mut rx) = mpsc::channel::<AuditEntry>(QUEUE);
+        let lost = Arc::new(AtomicU64::new(0));
+        let counted = lost.clone();
         let handle = tokio::spawn(async move {
             let mut batch = Vec::with_capacity(BATCH);
-            // `recv_many` waits for at least one entry, then takes whatever else is queued.
-            while rx.recv_many(&mut batch, BATCH).await > 0 {
-                if let Err(e) = insert(store.db(), &batch).await {
-                    // Keep the entries: they are retried with the next batch.
-                    tracing::error!(error = %e, entries = batch.len(), "writing audit entries failed; retrying");
-                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                    continue;
+            let mut failures = 0u32;
+            loop {
+                // Waits for at least one entry, then takes whatever else is queued;
+                // 0 once every sender is gone and the queue is empty.
+                let closed = batch.is_empty() && rx.recv_many(&mut batch, BATCH).await == 0;
+                if closed {
+                    return;
                 }
-                batch.clear();
+                match insert(store.db(), &batch).await {
+                    Ok(()) => {
+                        batch.clear();
+                        failures = 0;
+                    }
+                    Err(e) => {
+                        failures += 1;
+                        let shutting_down = rx.is_closed();
+                        if shutting_down && failures >= LAST_ATTEMPTS {
+                            counted.fetch_add(batch.len() as u64, Ordering::Relaxed);
+                            tracing::error!(error = %e, entries = batch.len(), "audit entries lost at shutdown");
+                            batch.clear();
+                            continue;
+                        }
+                        // Keep the entries: they are retried (with newer ones).
+                        tracing::error!(error = %e, entries = batch.len(), "writing audit entries failed; retrying");
+                        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                        if batch.len() < BATCH {
+                            let room = BATCH - batch.len();
+                            let _ = rx.recv_many(&mut batch, room).now_or_never();
+                        }
+                    }
+                }
             }
         });
-        (AuditWriter { tx }, AuditTask { handle })
+        (AuditWriter { tx, lost }, AuditTask { handle })
     }
 
-    /// Queues an entry; never blocks.
-    pub fn record(&self, entry: AuditEntry) {
-        if self.tx.send(entry).is_err() {
-            tracing::error!("audit writer stopped: an audit entry was not recorded");
+    /// Audit entries that could not be written before shutdown.
+    pub fn lost_entries(&self) -> Arc<AtomicU64> {
+        self.lost.clone()
+    }
+}
+
+#[async_trait::async_trait]
+impl helpdesk_domain::ports::AuditSink for AuditWriter {
+    async fn record(&self, entries: Vec<AuditEntry>) {
+        for entry in entries {
+            if self.tx.send(entry).await.is_err() {
+                self.lost.fetch_add(1, Ordering::Relaxed);
+                tracing::error!("audit writer stopped: an audit entry was not recorded");
+            }
         }
     }
 }
 
-impl helpdesk_domain::ports::AuditSink for AuditWriter {
-    fn record(&self, entry: AuditEntry) {
-        AuditWriter::record(self, entry);
-    }
-}
-
 impl AuditTask {
-    /// Waits until every entry queued before the last writer was dropped is written.
+    /// Waits until every entry queued before the last writer was dropped is
+    /// written (or, the database being gone, counted as lost).
     pub async fn close(self) {
         let _ = self.handle.await;
     }

@@ -6,6 +6,7 @@
 
 mod access;
 mod actions;
+mod audit;
 mod bad_input;
 mod batching;
 mod details;

@@ -17,7 +17,24 @@ use crate::ids::{NodeType, PageRequest, encode};
 use crate::loaders::{self, AdminsOf, DomainsOf, GrantOf, LicenseTotalsOf, MeetingSitesOf, OrdersOf};
 
 /// A customer organisation managed by the agent's partner.
-pub struct Customer(pub model::Customer);
+pub struct Customer(model::Customer);
+
+impl Customer {
+    /// A customer whose details the request shows: recorded in the audit
+    /// trail (`open_customer`) once per request, whichever path reached it.
+    /// The only way to make a `Customer`.
+    pub fn shown(ctx: &Context<'_>, customer: model::Customer) -> Customer {
+        if let Ok(rc) = request(ctx) {
+            rc.shown("open_customer", customer.id.0, customer.id);
+        }
+        Customer(customer)
+    }
+
+    /// The customer shown.
+    pub fn model(&self) -> &model::Customer {
+        &self.0
+    }
+}
 
 /// How the organisation is set up.
 #[derive(SimpleObject)]
@@ -58,7 +75,7 @@ impl CustomerAdmin {
     }
     /// The admin as a user of the organisation (name, email address).
     async fn user(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
-        Ok(loaders::one(ctx, self.0.user_id).await?.map(User))
+        Ok(loaders::one(ctx, self.0.user_id).await?.map(|u| User::shown(ctx, u)))
     }
 }
 
@@ -147,7 +164,7 @@ impl Customer {
     ) -> ApiResult<Connection<String, User>> {
         let (req, rc) = (PageRequest::parse(first, after.as_deref())?, request(ctx)?);
         let rows = rc.directory().users_of_customer(rc.agent.partner_id, self.0.id, store_page(req)).await?;
-        Ok(connection(req, rows.into_iter().map(User).collect()))
+        Ok(connection(req, rows.into_iter().map(|u| User::shown(ctx, u)).collect()))
     }
     /// The organisation's devices, third-party ones included.
     #[graphql(complexity = "crate::cost::connection(first, after.as_ref(), child_complexity)")]

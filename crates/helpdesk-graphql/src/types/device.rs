@@ -48,7 +48,7 @@ impl Device {
     /// The user who owns the device; null for a shared place's device.
     async fn owner(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
         match self.0.owner {
-            DeviceOwner::User(id) => Ok(loaders::one(ctx, id).await?.map(User)),
+            DeviceOwner::User(id) => Ok(loaders::one(ctx, id).await?.map(|u| User::shown(ctx, u))),
             DeviceOwner::Place(_) => Ok(None),
         }
     }
@@ -60,6 +60,6 @@ impl Device {
         }
     }
     async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Option<Customer>> {
-        Ok(loaders::one(ctx, self.0.customer_id).await?.map(Customer))
+        Ok(loaders::one(ctx, self.0.customer_id).await?.map(|c| Customer::shown(ctx, c)))
     }
 }

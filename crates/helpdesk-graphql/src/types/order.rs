@@ -58,6 +58,6 @@ impl Order {
     }
     /// The customer that bought it.
     async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Option<Customer>> {
-        Ok(loaders::one(ctx, self.0.customer_id).await?.map(Customer))
+        Ok(loaders::one(ctx, self.0.customer_id).await?.map(|c| Customer::shown(ctx, c)))
     }
 }

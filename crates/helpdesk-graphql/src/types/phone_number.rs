@@ -32,12 +32,12 @@ impl PhoneNumber {
     }
     /// The customer that owns the number.
     async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Option<Customer>> {
-        Ok(loaders::one(ctx, self.0.customer_id).await?.map(Customer))
+        Ok(loaders::one(ctx, self.0.customer_id).await?.map(|c| Customer::shown(ctx, c)))
     }
     /// The user whose line this is, if any.
     async fn assigned_user(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
         match self.0.assigned_to {
-            Assignment::User(id) => Ok(loaders::one(ctx, id).await?.map(User)),
+            Assignment::User(id) => Ok(loaders::one(ctx, id).await?.map(|u| User::shown(ctx, u))),
             _ => Ok(None),
         }
     }

@@ -51,8 +51,10 @@ impl SearchEdge {
     async fn node(&self, ctx: &Context<'_>) -> ApiResult<SearchResult> {
         let gone = || ApiError::Domain(DomainError::NotFound("search result"));
         Ok(match self.hit.target {
-            HitTarget::Customer(id) => SearchResult::Customer(Customer(loaders::one(ctx, id).await?.ok_or_else(gone)?)),
-            HitTarget::User(id) => SearchResult::User(User(loaders::one(ctx, id).await?.ok_or_else(gone)?)),
+            HitTarget::Customer(id) => {
+                SearchResult::Customer(Customer::shown(ctx, loaders::one(ctx, id).await?.ok_or_else(gone)?))
+            }
+            HitTarget::User(id) => SearchResult::User(User::shown(ctx, loaders::one(ctx, id).await?.ok_or_else(gone)?)),
             HitTarget::Device(id) => SearchResult::Device(Device(loaders::one(ctx, id).await?.ok_or_else(gone)?)),
             HitTarget::PhoneNumber(id) => {
                 SearchResult::PhoneNumber(PhoneNumber(loaders::one(ctx, id).await?.ok_or_else(gone)?))

@@ -12,7 +12,24 @@ use crate::ids::{NodeType, encode};
 use crate::loaders::{self, AdminRolesOf, DevicesOf, FeaturesOf, LastEmailTo, LicensesOfUser, SuppressionOf};
 
 /// A user of a customer organisation.
-pub struct User(pub model::User);
+pub struct User(model::User);
+
+impl User {
+    /// A user whose details the request shows: recorded in the audit trail
+    /// (`open_user`) once per request, whichever path reached it. The only
+    /// way to make a `User`.
+    pub fn shown(ctx: &Context<'_>, user: model::User) -> User {
+        if let Ok(rc) = crate::context::request(ctx) {
+            rc.shown("open_user", user.id.0, user.customer_id);
+        }
+        User(user)
+    }
+
+    /// The user shown.
+    pub fn model(&self) -> &model::User {
+        &self.0
+    }
+}
 
 /// The last email the service sent to a user.
 #[derive(SimpleObject)]
@@ -61,7 +78,7 @@ impl User {
     }
     /// The organisation the user belongs to.
     async fn customer(&self, ctx: &Context<'_>) -> ApiResult<Option<Customer>> {
-        Ok(loaders::one(ctx, self.0.customer_id).await?.map(Customer))
+        Ok(loaders::one(ctx, self.0.customer_id).await?.map(|c| Customer::shown(ctx, c)))
     }
     /// The status of the last email sent to the user; null if none was sent.
     async fn last_email(&self, ctx: &Context<'_>) -> ApiResult<Option<EmailEvent>> {

@@ -1,0 +1,86 @@
+//! The audit trail records every opening of a user's or a customer's
+//! details, whatever the path, once per request; and it stays small whatever
+//! a client sends.
+
+use helpdesk_tests::{TestApp, e2e, error_code, eventually, fixtures::*};
+use serde_json::{Value, json};
+
+const LOG: &str = "{ auditLog(first: 100) { edges { node { action outcome target detail customerId } } } }";
+
+/// The audit entries once `count` of them are written, oldest first.
+async fn entries(app: &TestApp, count: usize) -> Vec<Value> {
+    let mut all = eventually("the audit entries written", || async {
+        let res = app.query_as(PARTNER_ADMIN, LOG, json!({})).await;
+        let edges = res["data"]["auditLog"]["edges"].as_array().cloned().unwrap_or_default();
+        (edges.len() >= count).then_some(edges)
+    })
+    .await;
+    all.reverse();
+    all.into_iter().map(|e| e["node"].clone()).collect()
+}
+
+fn opened<'a>(entries: &'a [Value], action: &str, key: &str) -> Vec<&'a Value> {
+    entries.iter().filter(|e| e["action"] == action && e["target"] == key).collect()
+}
+
+/// The organisation key behind an API ID, as the audit trail names targets.
+fn key(id: &Value) -> String {
+    helpdesk_graphql::ids::decode(id.as_str().unwrap()).unwrap().1.to_string()
+}
+
+e2e!(
+    /// One request reaches Davis Walker four ways (look-up, node, a search result and his
+    /// phone's owner): one `open_user` entry. A device look-up alone records its owner too.
+    a_user_opened_four_ways_in_one_request_is_recorded_once, |app| async move {
+    let user = app.user_id(USER_EMAIL).await;
+    let device = app.search(DEVICE_MAC).await["edges"][0]["node"]["id"].clone();
+    let before = entries(&app, 1).await.len();
+    let four_ways = app.query(
+        "query($u: ID!, $d: ID!) { user(id: $u) { email } node(id: $u) { id } search(query: \"davis.walker@nanpizza.com\", kinds: [USER]) { edges { node { ... on User { email } } } } device(id: $d) { owner { ... on User { email } } } }",
+        json!({ "u": user, "d": device }),
+    ).await;
+    assert!(four_ways["errors"].is_null(), "{four_ways}");
+    let log = entries(&app, before + 2).await;
+    let this_request = &log[before..];
+    assert_eq!(opened(this_request, "open_user", &key(&user)).len(), 1, "{this_request:?}");
+    // The customer is shown nowhere in that request: no open_customer.
+    assert!(this_request.iter().all(|e| e["action"] != "open_customer"), "{this_request:?}");
+
+    // The next request opens him again, through a device alone: a new entry.
+    let res = app.query("query($d: ID!) { device(id: $d) { owner { ... on User { email } } } }", json!({ "d": device })).await;
+    assert!(res["errors"].is_null(), "{res}");
+    let log = entries(&app, before + 3).await;
+    assert_eq!(opened(&log[before..], "open_user", &key(&user)).len(), 2);
+});
+
+e2e!(
+    /// A phone number's customer, an order's customer and a search result are openings of the customer.
+    a_customer_reached_through_a_number_is_recorded, |app| async move {
+    let nan = app.customer_id(CUSTOMER).await;
+    let before = entries(&app, 1).await.len();
+    let res = app.query("query($n: String!) { phoneNumber(number: $n) { customer { name } } }", json!({ "n": PHONE_NUMBER })).await;
+    assert!(res["errors"].is_null(), "{res}");
+    let log = entries(&app, before + 1).await;
+    assert_eq!(opened(&log[before..], "open_customer", &key(&nan)).len(), 1, "{log:?}");
+});
+
+e2e!(
+    /// A 20 KB search text, refused as too long, leaves an entry of a few hundred bytes;
+    /// a garbage ID is recorded as such, not copied.
+    audit_entries_stay_small_whatever_is_sent, |app| async move {
+    let huge = "x".repeat(20_000);
+    let res = app.query("query($q: String!) { search(query: $q) { edges { cursor } } }", json!({ "q": huge })).await;
+    assert_eq!(error_code(&res), "BAD_USER_INPUT");
+    let garbage = "G".repeat(5_000);
+    let res = app.query("query($u: ID!) { user(id: $u) { email } }", json!({ "u": garbage })).await;
+    assert_eq!(error_code(&res), "BAD_USER_INPUT");
+    let log = entries(&app, 3).await;
+    for e in &log {
+        let size = serde_json::to_string(e).unwrap().len();
+        assert!(size < 600, "an audit entry of {size} bytes: {e}");
+    }
+    let refused_search = log.iter().find(|e| e["action"] == "search" && e["outcome"] == "BAD_USER_INPUT").unwrap();
+    assert!(refused_search["detail"].as_str().unwrap().len() <= 310 * 3, "{refused_search}");
+    let garbage_open = log.iter().find(|e| e["action"] == "open_user").unwrap();
+    assert_eq!(garbage_open["target"], "an ID that does not parse");
+});
