@@ -79,6 +79,10 @@ pub enum ApiError {
     /// A request refused before it ran (body too large, wrong content type …).
     #[error("{0}")]
     Rejected(String),
+    /// The gateway cannot take the request now (at capacity, too slow): the
+    /// message is for the client, who should try again.
+    #[error("{0}")]
+    Busy(String),
 }
 
 impl ApiError {
@@ -102,12 +106,16 @@ impl ApiError {
                 DomainError::EmailSuppressed(_) => ErrorCode::EmailSuppressed,
             },
             ApiError::BadInput(_) | ApiError::Rejected(_) => ErrorCode::BadUserInput,
+            ApiError::Busy(_) => ErrorCode::ServiceUnavailable,
         }
     }
 
     /// The message clients see: the agent-readable one, or a generic one for
     /// failures whose detail is only for the logs.
     pub fn public_message(&self) -> String {
+        if let ApiError::Busy(message) = self {
+            return message.clone();
+        }
         match self.code() {
             ErrorCode::Internal => "something went wrong on our side; quote the request ID to support".into(),
             ErrorCode::ServiceUnavailable => "the service is temporarily unavailable; try again in a moment".into(),

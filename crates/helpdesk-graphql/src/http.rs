@@ -49,8 +49,21 @@ pub struct AppState {
 /// The gateway's routes.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.body_bytes;
+    let timeout = state.limits.request_timeout;
+    // Time and concurrency limits on /graphql only: the operator endpoints
+    // must answer when the gateway is busiest.
+    let guard =
+        tower::ServiceBuilder::new()
+            .layer(axum::error_handling::HandleErrorLayer::new(
+                move |headers: HeaderMap, error: axum::BoxError| async move {
+                    crate::edge::refused(&headers, &error, timeout)
+                },
+            ))
+            .load_shed()
+            .concurrency_limit(state.limits.concurrent_requests)
+            .timeout(timeout);
     Router::new()
-        .route("/graphql", get(get_graphql).post(post_graphql))
+        .route("/graphql", get(get_graphql).post(post_graphql).layer(guard))
         .route("/graphiql/{file}", get(graphiql_asset))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -58,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         // Belt and braces: also cap bodies for any extractor added later.
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .layer(crate::edge::request_ids())
         .with_state(Arc::new(state))
 }
 
@@ -71,7 +85,7 @@ fn json_response(status: u16, body: Vec<u8>, request_id: &str) -> axum::response
 }
 
 /// A request refused as a whole, as a GraphQL error body.
-fn refuse(error: ApiError, request_id: &str) -> axum::response::Response {
+pub(crate) fn refuse(error: ApiError, request_id: &str) -> axum::response::Response {
     let status = error.code().http_status();
     let response = Response::from_errors(vec![error.into_server_error(request_id)]);
     json_response(status, serde_json::to_vec(&response).unwrap_or_default(), request_id)
@@ -98,7 +112,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 }
 
 async fn post_graphql(State(app): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> axum::response::Response {
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = crate::edge::request_id(&headers);
     let span = tracing::info_span!("graphql", request_id = %request_id, method = "POST");
     async move {
         if !is_json(&headers) {
@@ -160,7 +174,7 @@ async fn get_graphql(
     headers: HeaderMap,
     params: Result<UrlQuery<GetParams>, axum::extract::rejection::QueryRejection>,
 ) -> axum::response::Response {
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = crate::edge::request_id(&headers);
     let Ok(UrlQuery(params)) = params else {
         return refuse(ApiError::Rejected("the query string is not a GraphQL request".into()), &request_id);
     };

@@ -20,11 +20,13 @@
 //! - [`cost`]: what an operation costs, the budget it must fit, `extensions.cost`.
 //! - [`error`]: the one mapping of every failure to `extensions.code`.
 //! - [`http`]: the axum router, `/graphql` and the embedded GraphiQL.
+//! - [`edge`]: request IDs, the time limit and load shedding in front of `/graphql`.
 //! - [`ops`]: `/healthz`, `/readyz` and `/metrics`.
 
 pub mod auth;
 pub mod context;
 pub mod cost;
+pub mod edge;
 pub mod error;
 pub mod http;
 pub mod ids;

@@ -20,11 +20,23 @@ pub struct Limits {
     pub depth: usize,
     /// Largest cost of one operation ([`crate::cost`]).
     pub cost: usize,
+    /// Longest a GraphQL request may take.
+    pub request_timeout: std::time::Duration,
+    /// Most GraphQL requests served at once (more are shed, not queued).
+    pub concurrent_requests: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { body_bytes: 64 * 1024, batch: 10, aliases: 30, depth: 15, cost: 5000 }
+        Limits {
+            body_bytes: 64 * 1024,
+            batch: 10,
+            aliases: 30,
+            depth: 15,
+            cost: 5000,
+            request_timeout: std::time::Duration::from_secs(10),
+            concurrent_requests: 128,
+        }
     }
 }
 

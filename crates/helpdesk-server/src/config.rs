@@ -206,9 +206,15 @@ pub struct ServeConfig {
     /// Deepest query accepted.
     #[arg(long, env = "HELPDESK_MAX_DEPTH", default_value_t = Limits::default().depth)]
     pub max_depth: usize,
-    /// Most complex query accepted (number of fields, nested ones included).
+    /// Largest cost of one operation (what it will execute: fields, pages, kinds searched).
     #[arg(long, env = "HELPDESK_MAX_COST", default_value_t = Limits::default().cost)]
     pub max_cost: usize,
+    /// Longest a GraphQL request may take, in milliseconds; then it is answered SERVICE_UNAVAILABLE.
+    #[arg(long, env = "HELPDESK_REQUEST_TIMEOUT_MS", default_value_t = Limits::default().request_timeout.as_millis() as u64)]
+    pub request_timeout_ms: u64,
+    /// Most GraphQL requests served at once; more are refused at once with SERVICE_UNAVAILABLE.
+    #[arg(long, env = "HELPDESK_MAX_CONCURRENT_REQUESTS", default_value_t = Limits::default().concurrent_requests)]
+    pub max_concurrent_requests: usize,
     /// How long in-flight requests may take to finish on shutdown, in seconds.
     #[arg(long, env = "HELPDESK_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
     pub shutdown_grace_secs: u64,
@@ -223,6 +229,8 @@ impl ServeConfig {
             aliases: self.max_aliases,
             depth: self.max_depth,
             cost: self.max_cost,
+            request_timeout: Duration::from_millis(self.request_timeout_ms.max(1)),
+            concurrent_requests: self.max_concurrent_requests.max(1),
         }
     }
 

@@ -126,3 +126,67 @@ e2e!(
     assert!(metrics.contains("operation=\"me\""), "{metrics}");
     assert!(metrics.contains("operation=\"other\""), "{metrics}");
 });
+
+/// PostgreSQL hangs (connections accepted, never answered). With room for two
+/// requests at a time and 300 ms each, ten at once: two time out, eight are
+/// shed at once, all `SERVICE_UNAVAILABLE`; nothing waits for the database's own timeouts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_database_costs_a_time_limit_and_sheds_the_rest() {
+    if helpdesk_tests::postgres_url().is_none() {
+        eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+        return;
+    }
+    let proxy = helpdesk_tests::faults::CuttableProxy::start("127.0.0.1:5432".into()).await;
+    let port = proxy.port;
+    let app = helpdesk_tests::spawn_app_configured(
+        helpdesk_tests::Backend::Postgres,
+        helpdesk_store::seed::Scale::Demo,
+        |c| {
+            c.database.database_url = c.database.database_url.replace("127.0.0.1:5432", &format!("127.0.0.1:{port}"));
+            c.request_timeout_ms = 300;
+            c.max_concurrent_requests = 2;
+        },
+    )
+    .await;
+    let token = app.token(HELP_DESK_AGENT).await;
+    let search = json!({ "query": "{ search(query: \"nanpizza.com\") { edges { cursor } } }" });
+    let res = app.query_with_token(Some(&token), "{ me { name } }", json!({})).await;
+    assert!(res["errors"].is_null(), "{res}");
+
+    proxy.hang().await;
+    let requests = (0..10).map(|_| async {
+        let res = app.http().post(app.url()).bearer_auth(&token).json(&search).send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.json::<Value>().await.unwrap())
+    });
+    let answers = futures::future::join_all(requests).await;
+    let message = |a: &(u16, Value)| a.1["errors"][0]["message"].as_str().unwrap_or_default().to_string();
+    for a in &answers {
+        assert_eq!(a.0, 503, "{a:?}");
+        assert_eq!(error_code(&a.1), "SERVICE_UNAVAILABLE", "{a:?}");
+    }
+    let shed = answers.iter().filter(|a| message(a).contains("at capacity")).count();
+    let timed_out = answers.iter().filter(|a| message(a).contains("longer than 300 ms")).count();
+    assert_eq!((shed, timed_out), (8, 2), "{answers:?}");
+
+    // The operator endpoints still answer.
+    let (status, _) = app.get("/healthz").await;
+    assert_eq!(status, 200);
+    proxy.restore();
+}
+
+e2e!(
+    /// The caller's `x-request-id` (or a `traceparent`'s trace ID) names the request in the
+    /// response header and in every error.
+    a_request_keeps_the_id_its_caller_gave_it, |app| async move {
+    let token = app.token(HELP_DESK_AGENT).await;
+    let body = json!({ "query": "{ customer(id: \"nope\") { name } }" });
+    let res = app.http().post(app.url()).bearer_auth(&token).header("x-request-id", "console-7f3a").json(&body).send().await.unwrap();
+    assert_eq!(res.headers()["x-request-id"], "console-7f3a");
+    let json: Value = res.json().await.unwrap();
+    assert_eq!(json["errors"][0]["extensions"]["requestId"], "console-7f3a");
+
+    let tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let res = app.http().post(app.url()).bearer_auth(&token).header("traceparent", tp).json(&body).send().await.unwrap();
+    assert_eq!(res.headers()["x-request-id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+});
