@@ -141,9 +141,9 @@ impl Generator {
             Grant::Lapsed => Some(GRANT_DAYS + 10),
         };
         if let Some(days) = granted_days_ago {
-            // Active grants draw their ID from the RNG (they always did);
-            // lapsed ones derive it from the customer's, so adding them left
-            // every other generated ID as it was.
+            // Active grants draw their ID from the RNG; lapsed ones derive it
+            // from the customer's, so they take nothing from the RNG's
+            // sequence and leave every other generated ID unchanged.
             let grant = if spec.grant == Grant::Active { self.uuid() } else { Uuid::from_u128(!id.as_u128()) };
             let granted_at = self.now - chrono::Duration::days(days);
             self.batch.grants.push(read_only_grants::Model {
