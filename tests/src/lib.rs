@@ -153,6 +153,8 @@ pub async fn spawn_app_configured(
     config.mail.mail_dir = dir.join("mail");
     config.mail.mail_retry_ms = 50;
     config.mail.mail_poll_ms = 50;
+    // Tests send many requests as one agent; the per-agent limit is tested on its own.
+    config.rate_limit_per_second = 0;
     let store = helpdesk_server::open_store(&config.database).await.unwrap();
     seed::seed(&store, scale, clock.now()).await.unwrap();
     adjust(&mut config);

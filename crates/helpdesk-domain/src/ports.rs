@@ -176,3 +176,12 @@ pub trait AuditSink: Send + Sync {
     /// Queues a request's entries, waiting while the queue is full.
     async fn record(&self, entries: Vec<AuditEntry>);
 }
+
+/// Each agent's budget of query cost over time: a token bucket per agent
+/// that every operation's cost is taken from. A refusal says how long until
+/// the bucket holds enough again.
+#[async_trait]
+pub trait CostLimiter: Send + Sync {
+    /// Takes `cost` from `agent`'s bucket, or says how long to wait for it.
+    async fn spend(&self, agent: AgentId, cost: u64) -> std::result::Result<(), std::time::Duration>;
+}

@@ -27,6 +27,8 @@ pub struct Services {
     pub hasher: CodeHasher,
     /// Where "now" comes from: code and grant expiry, tokens, the audit trail.
     pub clock: Arc<dyn Clock>,
+    /// Each agent's budget of query cost over time.
+    pub limiter: Arc<dyn helpdesk_domain::ports::CostLimiter>,
     /// Where the gateway is reached from outside (for launch URLs).
     pub public_url: String,
 }

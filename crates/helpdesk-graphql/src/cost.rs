@@ -16,8 +16,11 @@
 //!   each item selects, plus the rows it skips.
 //!
 //! An operation over the budget is refused with `BAD_USER_INPUT`, saying its
-//! cost and the limit; an accepted one reports its cost in
-//! `extensions.cost`, so the console and the widgets can see what they spend.
+//! cost and the limit. An accepted one is paid for from its agent's bucket
+//! ([`helpdesk_domain::ports::CostLimiter`]); an agent whose bucket is empty
+//! is refused with `RATE_LIMITED` and `retryAt`. An operation that runs
+//! reports its cost in `extensions.cost`, so the console and the widgets can
+//! see what they spend.
 
 use std::sync::{Arc, Mutex};
 
@@ -25,6 +28,7 @@ use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, N
 use async_graphql::{Response, ServerError, ValidationResult, Value};
 use helpdesk_domain::search::SearchKind as DomainKind;
 
+use crate::context::RequestContext;
 use crate::error::ApiError;
 use crate::ids::{DEFAULT_PAGE, MAX_PAGE, PageRequest};
 use crate::types::SearchKind;
@@ -127,6 +131,21 @@ impl Extension for CostOfRequest {
                 "this operation would cost {} and the limit is {}: ask for smaller pages, fewer kinds or fewer fields",
                 result.complexity, self.budget
             ));
+            return Err(vec![async_graphql::Error::new_with_source(refused).into_server_error(Default::default())]);
+        }
+        // The agent pays for it from its bucket, or is told when it may again.
+        if let Some(rc) = ctx.data_opt::<Arc<RequestContext>>()
+            && let Err(wait) = rc.services.limiter.spend(rc.agent.id, result.complexity as u64).await
+        {
+            let retry_at = rc.now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(1));
+            let refused = ApiError::Domain(helpdesk_domain::Error::RateLimited {
+                message: format!(
+                    "this agent has spent its query budget for now (this operation costs {}); retry after {}",
+                    result.complexity,
+                    retry_at.to_rfc3339()
+                ),
+                retry_at,
+            });
             return Err(vec![async_graphql::Error::new_with_source(refused).into_server_error(Default::default())]);
         }
         *self.cost.lock().unwrap_or_else(|e| e.into_inner()) = Some(result.complexity);

@@ -215,12 +215,32 @@ pub struct ServeConfig {
     /// Most GraphQL requests served at once; more are refused at once with SERVICE_UNAVAILABLE.
     #[arg(long, env = "HELPDESK_MAX_CONCURRENT_REQUESTS", default_value_t = Limits::default().concurrent_requests)]
     pub max_concurrent_requests: usize,
+    /// Query cost an agent may spend at once (its bucket's size); see `--rate-limit-per-second`.
+    #[arg(long, env = "HELPDESK_RATE_LIMIT_BURST", default_value_t = 100_000)]
+    pub rate_limit_burst: u32,
+    /// Query cost an agent's bucket regains per second, shared by all gateways through
+    /// REDIS_URL when set; 0 turns the per-agent limit off (load benchmarks).
+    #[arg(long, env = "HELPDESK_RATE_LIMIT_PER_SECOND", default_value_t = 10_000)]
+    pub rate_limit_per_second: u32,
     /// How long in-flight requests may take to finish on shutdown, in seconds.
     #[arg(long, env = "HELPDESK_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
     pub shutdown_grace_secs: u64,
 }
 
 impl ServeConfig {
+    /// Each agent's bucket of query cost.
+    pub fn limiter_options(&self) -> helpdesk_store::limiter::LimiterOptions {
+        let cache = &self.database.cache;
+        helpdesk_store::limiter::LimiterOptions {
+            // A bucket always holds at least one operation of the largest cost.
+            burst: self.rate_limit_burst.max(u32::try_from(self.max_cost).unwrap_or(u32::MAX)),
+            per_second: self.rate_limit_per_second,
+            redis_url: cache.redis_url.clone(),
+            redis_prefix: cache.redis_prefix.clone(),
+            redis_timeout: Duration::from_millis(cache.redis_timeout_ms),
+        }
+    }
+
     /// The request limits.
     pub fn limits(&self) -> Limits {
         Limits {

@@ -160,6 +160,7 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
         hasher: CodeHasher::new(format!("verification-code:{secret}").as_bytes()),
         public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
         clock,
+        limiter: Arc::new(helpdesk_store::limiter::AgentLimiter::new(config.limiter_options())?),
     };
     let schema = helpdesk_graphql::schema(&limits);
     let metrics = helpdesk_graphql::ops::Metrics::new(&schema.sdl());

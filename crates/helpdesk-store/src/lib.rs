@@ -18,6 +18,7 @@
 //! - `search`: one exact look-up per reading of the search text, word
 //!   prefixes for names, ranked by the domain's rules.
 //! - [`seed`]: the deterministic demo data generator.
+//! - [`limiter`]: each agent's budget of query cost, in Redis or in process.
 //! - [`StoreError`]: the one error enum of this crate.
 
 mod actions;
@@ -26,6 +27,7 @@ pub mod cache;
 mod directory;
 mod entity;
 mod error;
+pub mod limiter;
 mod mapping;
 mod outbox;
 mod search;

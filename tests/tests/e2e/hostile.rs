@@ -3,7 +3,8 @@
 //! Each test sends a request that once ran far more SQL than it looked like,
 //! and asserts on the statements the gateway ran (never on time).
 
-use helpdesk_tests::{TestApp, e2e, error_code, fixtures::*};
+use helpdesk_domain::Clock;
+use helpdesk_tests::{TestApp, e2e, e2e_backends, error_code, fixtures::*};
 use serde_json::{Value, json};
 
 /// A search as a console would send it, with enough of each result to show it.
@@ -189,4 +190,41 @@ e2e!(
     let tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     let res = app.http().post(app.url()).bearer_auth(&token).header("traceparent", tp).json(&body).send().await.unwrap();
     assert_eq!(res.headers()["x-request-id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+});
+
+e2e_backends!(
+    /// An agent that spends its bucket of query cost is refused with RATE_LIMITED and a
+    /// `retryAt`; another agent of the same partner is not; a second gateway on the same
+    /// Redis refuses the first agent too.
+    an_agent_that_spends_its_budget_waits, |target| async move {
+    let prefix = format!("helpdesk-test-{}", uuid::Uuid::new_v4().simple());
+    let limited = |c: &mut helpdesk_server::config::ServeConfig| {
+        c.max_cost = 1_000;
+        c.rate_limit_burst = 1_000;
+        c.rate_limit_per_second = 1;
+        c.database.cache.redis_url = Some("redis://127.0.0.1:6379".into());
+        c.database.cache.redis_prefix = prefix.clone();
+    };
+    let app = helpdesk_tests::spawn_app_configured(target, helpdesk_store::seed::Scale::Demo, limited.clone()).await;
+    let search = format!("{{ {} }}", search_field(5));
+    let mut spent = 0;
+    let refused = loop {
+        let res = app.query(&search, json!({})).await;
+        if !res["errors"].is_null() {
+            break res;
+        }
+        spent += res["extensions"]["cost"]["requestedQueryCost"].as_u64().unwrap();
+        assert!(spent <= 1_100, "spent {spent} of a 1,000 bucket");
+    };
+    assert_eq!(error_code(&refused), "RATE_LIMITED", "{refused}");
+    let retry_at = refused["errors"][0]["extensions"]["retryAt"].as_str().unwrap_or_else(|| panic!("{refused}"));
+    let retry_at: chrono::DateTime<chrono::Utc> = chrono::DateTime::parse_from_rfc3339(retry_at).unwrap().into();
+    assert!(retry_at > app.clock.now(), "{retry_at}");
+    assert!(spent >= 700, "the bucket let {spent} through before refusing");
+
+    let lead = app.query_as("lead@northwind-partners.com", &search, json!({})).await;
+    assert!(lead["errors"].is_null(), "another agent has its own bucket: {lead}");
+    let other_gateway = app.another_gateway(limited).await;
+    let res = other_gateway.query(&search, json!({})).await;
+    assert_eq!(error_code(&res), "RATE_LIMITED", "the bucket is shared through Redis: {res}");
 });

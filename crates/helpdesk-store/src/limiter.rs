@@ -1,0 +1,219 @@
+//! Each agent's budget of query cost: a token bucket per agent.
+//!
+//! Every accepted operation takes its cost from its agent's bucket, which
+//! holds `burst` points and refills at `per_second`. One agent's script or
+//! runaway dashboard then cannot take the gateway from the others.
+//!
+//! With Redis configured, the bucket lives there (one hash per agent, updated
+//! by one Lua script, on Redis's own clock), so every gateway behind the load
+//! balancer draws from the same bucket. Without Redis, or while Redis does not
+//! answer, each gateway keeps its own bucket in process (`governor`): the
+//! limit then holds per gateway instead of overall, and no request waits on a
+//! dead Redis.
+
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use helpdesk_domain::AgentId;
+use helpdesk_domain::ports::CostLimiter;
+use tokio::sync::Mutex;
+
+/// How the buckets are set up.
+#[derive(Debug, Clone)]
+pub struct LimiterOptions {
+    /// Points a bucket holds: the most an idle agent can spend at once.
+    pub burst: u32,
+    /// Points a bucket regains per second; 0 turns the limit off.
+    pub per_second: u32,
+    /// The shared Redis, if any, and its key prefix and call timeout.
+    pub redis_url: Option<String>,
+    pub redis_prefix: String,
+    pub redis_timeout: Duration,
+}
+
+/// The buckets, in Redis or in process.
+pub struct AgentLimiter {
+    options: LimiterOptions,
+    local: Option<DefaultKeyedRateLimiter<AgentId>>,
+    redis: Option<(redis::Client, Mutex<Option<redis::aio::ConnectionManager>>)>,
+    /// Redis calls that failed (the local bucket answered instead).
+    pub redis_errors: AtomicU64,
+}
+
+impl std::fmt::Debug for AgentLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentLimiter").field("options", &self.options).finish()
+    }
+}
+
+/// Takes ARGV[1] points from the bucket KEYS[1] (capacity ARGV[2], refill
+/// ARGV[3] points per second) on Redis's clock; returns 0 when taken, else
+/// the milliseconds until there are enough.
+const SPEND: &str = r"
+local now = redis.call('TIME')
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local cost, capacity, rate = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]) / 1000
+local bucket = redis.call('HMGET', KEYS[1], 'points', 'at')
+local points = tonumber(bucket[1]) or capacity
+local at = tonumber(bucket[2]) or now_ms
+points = math.min(capacity, points + math.max(0, now_ms - at) * rate)
+if points < cost then
+  return math.ceil((cost - points) / rate)
+end
+redis.call('HSET', KEYS[1], 'points', tostring(points - cost), 'at', tostring(now_ms))
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate) + 1000)
+return 0
+";
+
+impl AgentLimiter {
+    /// Buckets set up by `options` (Redis is connected on first use).
+    pub fn new(options: LimiterOptions) -> Result<AgentLimiter, crate::StoreError> {
+        let local = match (NonZeroU32::new(options.per_second), NonZeroU32::new(options.burst)) {
+            (Some(rate), Some(burst)) => Some(RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst))),
+            _ => None,
+        };
+        let redis = match (&options.redis_url, &local) {
+            (Some(url), Some(_)) => Some((
+                redis::Client::open(url.as_str()).map_err(|e| crate::StoreError::Cache(e.to_string()))?,
+                Mutex::new(None),
+            )),
+            _ => None,
+        };
+        Ok(AgentLimiter { options, local, redis, redis_errors: AtomicU64::new(0) })
+    }
+
+    /// The Redis bucket's answer: `Some(Ok)` taken, `Some(Err(wait))` refused,
+    /// `None` Redis did not answer.
+    async fn spend_in_redis(&self, agent: AgentId, cost: u64) -> Option<Result<(), Duration>> {
+        let (client, conn) = self.redis.as_ref()?;
+        let call = async {
+            let mut guard = conn.lock().await;
+            let mut c = match guard.as_ref() {
+                Some(c) => c.clone(),
+                None => {
+                    let config = redis::aio::ConnectionManagerConfig::new()
+                        .set_connection_timeout(Some(self.options.redis_timeout))
+                        .set_response_timeout(Some(self.options.redis_timeout))
+                        .set_number_of_retries(1);
+                    let c = redis::aio::ConnectionManager::new_with_config(client.clone(), config).await?;
+                    *guard = Some(c.clone());
+                    c
+                }
+            };
+            drop(guard);
+            let key = format!("{}:cost-bucket:{}", self.options.redis_prefix, agent.0);
+            redis::cmd("EVAL")
+                .arg(SPEND)
+                .arg(1)
+                .arg(key)
+                .arg(cost)
+                .arg(self.options.burst)
+                .arg(self.options.per_second)
+                .query_async::<u64>(&mut c)
+                .await
+        };
+        match tokio::time::timeout(self.options.redis_timeout * 2, call).await {
+            Ok(Ok(0)) => Some(Ok(())),
+            Ok(Ok(wait_ms)) => Some(Err(Duration::from_millis(wait_ms))),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "rate limit: redis failed; using this gateway's bucket");
+                self.redis_errors.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+            Err(_) => {
+                tracing::warn!("rate limit: redis timed out; using this gateway's bucket");
+                self.redis_errors.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl CostLimiter for AgentLimiter {
+    async fn spend(&self, agent: AgentId, cost: u64) -> Result<(), Duration> {
+        let Some(local) = &self.local else { return Ok(()) };
+        // An operation costs at least a point; none costs more than a full bucket.
+        let cost = cost.clamp(1, u64::from(self.options.burst));
+        if let Some(answer) = self.spend_in_redis(agent, cost).await {
+            return answer;
+        }
+        let n = NonZeroU32::new(cost as u32).unwrap_or(NonZeroU32::MIN);
+        match local.check_key_n(&agent, n) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(not_until)) => Err(not_until.wait_time_from(DefaultClock::default().now())),
+            // More than the bucket holds: cannot happen after the clamp above.
+            Err(_) => Err(Duration::from_secs(1)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(redis_url: Option<&str>) -> LimiterOptions {
+        LimiterOptions {
+            burst: 1_000,
+            per_second: 10,
+            redis_url: redis_url.map(str::to_string),
+            redis_prefix: format!("helpdesk-unit-{}", uuid::Uuid::new_v4().simple()),
+            redis_timeout: Duration::from_secs(1),
+        }
+    }
+
+    async fn drain(limiter: &AgentLimiter, agent: AgentId) -> Duration {
+        assert!(limiter.spend(agent, 600).await.is_ok());
+        assert!(limiter.spend(agent, 300).await.is_ok());
+        limiter.spend(agent, 300).await.expect_err("1,200 points out of 1,000")
+    }
+
+    #[tokio::test]
+    async fn an_agent_that_spent_its_bucket_waits_and_others_do_not() {
+        for url in [None, Some("redis://127.0.0.1:6379")] {
+            let limiter = AgentLimiter::new(options(url)).unwrap();
+            let agent = AgentId::new_random();
+            let wait = drain(&limiter, agent).await;
+            // 200 points short at 10 a second: about 20 seconds.
+            assert!(wait > Duration::from_secs(15) && wait <= Duration::from_secs(21), "{url:?}: {wait:?}");
+            assert!(limiter.spend(AgentId::new_random(), 900).await.is_ok(), "{url:?}: another agent");
+        }
+    }
+
+    #[tokio::test]
+    async fn gateways_sharing_redis_share_the_bucket() {
+        let first = AgentLimiter::new(options(Some("redis://127.0.0.1:6379"))).unwrap();
+        let second = AgentLimiter::new(LimiterOptions {
+            redis_prefix: first.options.redis_prefix.clone(),
+            ..options(Some("redis://127.0.0.1:6379"))
+        })
+        .unwrap();
+        let agent = AgentId::new_random();
+        assert!(first.spend(agent, 900).await.is_ok());
+        assert!(second.spend(agent, 200).await.is_err(), "the second gateway sees what the first spent");
+    }
+
+    #[tokio::test]
+    async fn a_dead_redis_falls_back_to_the_gateways_own_bucket() {
+        let limiter = AgentLimiter::new(LimiterOptions {
+            redis_timeout: Duration::from_millis(100),
+            ..options(Some("redis://127.0.0.1:1"))
+        })
+        .unwrap();
+        let agent = AgentId::new_random();
+        drain(&limiter, agent).await;
+        assert!(limiter.redis_errors.load(Ordering::Relaxed) > 0);
+    }
+
+    #[tokio::test]
+    async fn zero_per_second_turns_the_limit_off() {
+        let limiter = AgentLimiter::new(LimiterOptions { per_second: 0, ..options(None) }).unwrap();
+        for _ in 0..100 {
+            assert!(limiter.spend(AgentId::new_random(), 1_000_000).await.is_ok());
+        }
+    }
+}
