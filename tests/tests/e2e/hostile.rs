@@ -205,7 +205,7 @@ e2e_backends!(
         c.database.cache.redis_url = Some("redis://127.0.0.1:6379".into());
         c.database.cache.redis_prefix = prefix.clone();
     };
-    let app = helpdesk_tests::spawn_app_configured(target, helpdesk_store::seed::Scale::Demo, limited.clone()).await;
+    let app = helpdesk_tests::spawn_app_configured(target, helpdesk_store::seed::Scale::Demo, limited).await;
     let search = format!("{{ {} }}", search_field(5));
     let mut spent = 0;
     let refused = loop {
