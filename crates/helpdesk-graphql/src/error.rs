@@ -158,6 +158,24 @@ pub fn finalize(response: &mut Response, request_id: &str) {
     }
 }
 
+/// Whether nothing of the operation ran: its document did not parse or
+/// validate, its variables did not coerce, or it was refused before running
+/// (its cost, its agent's budget). Then, with the HTTP status its first error
+/// calls for. Such a response has no `data` entry, and a client that speaks
+/// GraphQL over HTTP (`application/graphql-response+json`) gets that status.
+pub fn request_error_status(response: &Response) -> Option<u16> {
+    let request_error = !response.errors.is_empty()
+        && response.data == async_graphql::Value::Null
+        && response.errors.iter().all(|e| e.path.is_empty());
+    if !request_error {
+        return None;
+    }
+    let first = &response.errors[0];
+    let api =
+        first.source::<ApiError>().cloned().or_else(|| first.source::<DomainError>().cloned().map(ApiError::Domain));
+    Some(api.map_or(400, |a| a.code().http_status()))
+}
+
 /// Resolver result.
 pub type ApiResult<T> = Result<T, ApiError>;
 

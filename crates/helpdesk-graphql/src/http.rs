@@ -16,7 +16,7 @@
 use std::sync::Arc;
 
 use async_graphql::parser::types::OperationType;
-use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError, Variables};
+use async_graphql::{BatchRequest, Request, Response, ServerError, Variables};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query as UrlQuery, State};
@@ -75,9 +75,21 @@ pub fn router(state: AppState) -> Router {
         .with_state(Arc::new(state))
 }
 
+/// The media type of GraphQL over HTTP: a client that accepts it gets it,
+/// with request errors as 4xx statuses; others get `application/json`, always 200.
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+fn accepts_graphql_response(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).any(|v| v.contains(GRAPHQL_RESPONSE))
+}
+
 fn json_response(status: u16, body: Vec<u8>, request_id: &str) -> axum::response::Response {
+    json_response_as(status, body, request_id, "application/json; charset=utf-8")
+}
+
+fn json_response_as(status: u16, body: Vec<u8>, request_id: &str, media: &'static str) -> axum::response::Response {
     let mut res = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
     if let Ok(v) = HeaderValue::from_str(request_id) {
         res.headers_mut().insert("x-request-id", v);
     }
@@ -275,13 +287,34 @@ async fn execute(
         tracing::info!(operation, outcome, elapsed_ms = elapsed.as_millis() as u64, "graphql operation");
         responses.push(response);
     }
-    let body = if batched {
-        serde_json::to_vec(&BatchResponse::Batch(responses))
+    let graphql_over_http = accepts_graphql_response(headers);
+    let media = if graphql_over_http {
+        "application/graphql-response+json; charset=utf-8"
     } else {
-        let single = responses.pop().unwrap_or_else(|| Response::from_errors(Vec::<ServerError>::new()));
-        serde_json::to_vec(&single)
+        "application/json; charset=utf-8"
     };
-    json_response(200, body.unwrap_or_default(), request_id)
+    if batched {
+        let bodies: Vec<serde_json::Value> = responses.iter().map(response_json).collect();
+        return json_response_as(200, serde_json::to_vec(&bodies).unwrap_or_default(), request_id, media);
+    }
+    let single = responses.pop().unwrap_or_else(|| Response::from_errors(Vec::<ServerError>::new()));
+    let status = match crate::error::request_error_status(&single) {
+        Some(status) if graphql_over_http => status,
+        _ => 200,
+    };
+    json_response_as(status, serde_json::to_vec(&response_json(&single)).unwrap_or_default(), request_id, media)
+}
+
+/// A response as JSON. One where nothing ran has no `data` entry, as the
+/// GraphQL specification asks of errors raised before execution.
+fn response_json(response: &Response) -> serde_json::Value {
+    let mut json = serde_json::to_value(response).unwrap_or_default();
+    if crate::error::request_error_status(response).is_some()
+        && let Some(object) = json.as_object_mut()
+    {
+        object.remove("data");
+    }
+    json
 }
 
 async fn readyz(State(app): State<Arc<AppState>>) -> axum::response::Response {

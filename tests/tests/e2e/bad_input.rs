@@ -111,3 +111,37 @@ e2e!(
         assert!(res.bytes().await.unwrap().len() > 1000, "{asset}");
     }
 });
+
+e2e!(
+    /// GraphQL over HTTP: a client that accepts `application/graphql-response+json` gets it,
+    /// with 400 and no `data` when the document does not parse, validate or coerce its
+    /// variables; a client that accepts only JSON gets 200, also without `data`.
+    request_errors_follow_graphql_over_http, |app| async move {
+    let token = app.token(HELP_DESK_AGENT).await;
+    let post = |body: serde_json::Value, accept: &'static str| {
+        app.http().post(app.url()).bearer_auth(&token).header("accept", accept).json(&body).send()
+    };
+    let cases = [
+        json!({ "query": "{ search(query: " }),
+        json!({ "query": "{ noSuchField }" }),
+        json!({ "query": "query($n: Int!) { search(query: \"a\", first: $n) { edges { cursor } } }", "variables": { "n": "many" } }),
+    ];
+    for body in cases {
+        let res = post(body.clone(), "application/graphql-response+json").await.unwrap();
+        assert_eq!(res.status(), 400, "{body}");
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/graphql-response+json"));
+        let json: serde_json::Value = res.json().await.unwrap();
+        assert!(json.get("data").is_none(), "{json}");
+        assert_eq!(error_code(&json), "BAD_USER_INPUT");
+
+        let res = post(body.clone(), "application/json").await.unwrap();
+        assert_eq!(res.status(), 200, "{body}");
+        let json: serde_json::Value = res.json().await.unwrap();
+        assert!(json.get("data").is_none(), "{json}");
+    }
+    // An error while running is a 200 with data, in either media type.
+    let res = post(json!({ "query": "{ customer(id: \"nope\") { name } }" }), "application/graphql-response+json").await.unwrap();
+    assert_eq!(res.status(), 200);
+    let json: serde_json::Value = res.json().await.unwrap();
+    assert!(json.get("data").is_some(), "{json}");
+});
