@@ -228,3 +228,54 @@ e2e_backends!(
     let res = other_gateway.query(&search, json!({})).await;
     assert_eq!(error_code(&res), "RATE_LIMITED", "the bucket is shared through Redis: {res}");
 });
+
+/// PostgreSQL cut while sixteen requests at a time open the same customer (no
+/// cache, so each loads it): every failure is SERVICE_UNAVAILABLE, never
+/// INTERNAL, and answers come back once it returns. (The waiter of a failed
+/// shared load is proved in the store's `cache::tests`, where the timing is
+/// the test's to set.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_cut_under_load_is_service_unavailable_never_internal() {
+    if helpdesk_tests::postgres_url().is_none() {
+        eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+        return;
+    }
+    let proxy = helpdesk_tests::faults::CuttableProxy::start("127.0.0.1:5432".into()).await;
+    let port = proxy.port;
+    let app = helpdesk_tests::spawn_app_configured(
+        helpdesk_tests::Backend::Postgres,
+        helpdesk_store::seed::Scale::Demo,
+        |c| {
+            c.database.database_url = c.database.database_url.replace("127.0.0.1:5432", &format!("127.0.0.1:{port}"));
+            c.database.database_acquire_timeout_ms = 500;
+            c.database.cache.cache_local_capacity = 0;
+        },
+    )
+    .await;
+    let nan = app.customer_id(CUSTOMER).await;
+    let token = app.token(HELP_DESK_AGENT).await;
+    let detail = json!({ "query": "query($c: ID!) { customer(id: $c) { name readOnlyAccess { authorized } } }", "variables": { "c": nan } });
+    let burst = || {
+        futures::future::join_all((0..16).map(|_| async {
+            let res = app.http().post(app.url()).bearer_auth(&token).json(&detail).send().await.unwrap();
+            res.json::<Value>().await.unwrap()
+        }))
+    };
+    let before = burst().await;
+    assert!(before.iter().all(|r| r["data"]["customer"]["name"] == CUSTOMER), "{before:?}");
+
+    proxy.cut().await;
+    for _ in 0..3 {
+        for res in burst().await {
+            if !res["errors"].is_null() {
+                assert_eq!(error_code(&res), "SERVICE_UNAVAILABLE", "{res}");
+            }
+        }
+    }
+    proxy.restore();
+    helpdesk_tests::eventually("answers after the database returns", || async {
+        let all = burst().await;
+        all.iter().all(|r| r["data"]["customer"]["name"] == CUSTOMER).then_some(())
+    })
+    .await;
+}

@@ -107,3 +107,40 @@ async fn a_summary_is_cached_in_redis_when_nothing_changed() {
     assert_eq!(got.len(), 1);
     assert_eq!(other.stats.redis_hits.load(Ordering::Relaxed), 1);
 }
+
+#[tokio::test]
+async fn a_waiter_whose_leader_failed_loads_for_itself() {
+    let cache = Arc::new(CustomerCache::new(&CacheOptions { local_capacity: 0, ..CacheOptions::default() }).unwrap());
+    let (partner, id) = (PartnerId(Uuid::new_v4()), CustomerId(Uuid::new_v4()));
+    let (loading, release) = (Arc::new(tokio::sync::Notify::new()), Arc::new(tokio::sync::Notify::new()));
+    // The leader's load starts, then fails once the waiter has joined (the database went away).
+    let leader = {
+        let (cache, loading, release) = (cache.clone(), loading.clone(), release.clone());
+        tokio::spawn(async move {
+            cache
+                .get_many(partner, &[id], |_| {
+                    let (loading, release) = (loading.clone(), release.clone());
+                    Box::pin(async move {
+                        loading.notify_one();
+                        release.notified().await;
+                        Err(crate::StoreError::Db(sea_orm::DbErr::Custom("connection reset".into())))
+                    })
+                })
+                .await
+        })
+    };
+    loading.notified().await;
+    let fresh = summary(partner, id, false);
+    let ids = [id];
+    let waiter = cache.get_many(partner, &ids, |_| {
+        let fresh = fresh.clone();
+        Box::pin(async move { Ok(vec![fresh]) })
+    });
+    let mut waiter = std::pin::pin!(waiter);
+    // Its first poll joins the leader's flight and waits on it.
+    assert!(futures::poll!(waiter.as_mut()).is_pending());
+    release.notify_one();
+    assert!(leader.await.unwrap().is_err(), "the leader reports its own failure");
+    let got = waiter.await.expect("the waiter loads for itself instead of failing");
+    assert_eq!(got.len(), 1);
+}
