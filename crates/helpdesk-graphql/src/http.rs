@@ -4,7 +4,8 @@
 //!   (`Content-Type: application/json`): browsers can send "simple" cross-site
 //!   form posts without asking, but not JSON, so this refuses cross-site
 //!   request forgery. The body is read here, with a size cap, so the cap
-//!   covers exactly what the GraphQL request is parsed from.
+//!   covers exactly what the GraphQL request is parsed from; async-graphql-axum's
+//!   extractor then parses it.
 //! - `GET /graphql?query=…` runs queries (never mutations) when the request
 //!   carries a header a browser would only send after a preflight.
 //! - `GET /graphql` otherwise serves GraphiQL, whose scripts are embedded in
@@ -16,14 +17,14 @@
 use std::sync::Arc;
 
 use async_graphql::parser::types::OperationType;
-use async_graphql::{BatchRequest, Request, Response, ServerError, Variables};
+use async_graphql::{BatchRequest, Request, Response, ServerError};
+use async_graphql_axum::{GraphQLBatchRequest, GraphQLRequest};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, Query as UrlQuery, State};
+use axum::extract::{FromRequest, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use serde::Deserialize;
 use tracing::Instrument;
 
 use crate::HelpdeskSchema;
@@ -123,7 +124,26 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v == "application/json" || v == "application/graphql-response+json")
 }
 
-async fn post_graphql(State(app): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> axum::response::Response {
+/// async-graphql-axum's parse failure, kept for the handler to answer in
+/// the gateway's own error shape (with the request's ID).
+struct Unparsed(async_graphql::ParseRequestError);
+
+impl From<async_graphql::ParseRequestError> for Unparsed {
+    fn from(e: async_graphql::ParseRequestError) -> Self {
+        Unparsed(e)
+    }
+}
+
+impl IntoResponse for Unparsed {
+    fn into_response(self) -> axum::response::Response {
+        refuse(ApiError::Rejected(format!("not a GraphQL request: {}", self.0)), &uuid::Uuid::new_v4().to_string())
+    }
+}
+
+/// `POST /graphql`. The CSRF and body-size rules run first; then
+/// async-graphql-axum's extractor reads the GraphQL request (or batch).
+async fn post_graphql(State(app): State<Arc<AppState>>, request: axum::extract::Request) -> axum::response::Response {
+    let headers = request.headers().clone();
     let request_id = crate::edge::request_id(&headers);
     let span = tracing::info_span!("graphql", request_id = %request_id, method = "POST");
     async move {
@@ -134,6 +154,8 @@ async fn post_graphql(State(app): State<Arc<AppState>>, headers: HeaderMap, body
                 &request_id,
             );
         }
+        // The cap covers exactly the bytes the GraphQL request is parsed from.
+        let (parts, body) = request.into_parts();
         let Ok(bytes) = axum::body::to_bytes(body, app.limits.body_bytes).await else {
             return refuse_with_status(
                 413,
@@ -141,8 +163,9 @@ async fn post_graphql(State(app): State<Arc<AppState>>, headers: HeaderMap, body
                 &request_id,
             );
         };
-        let batch: BatchRequest = match serde_json::from_slice(&bytes) {
-            Ok(b) => b,
+        let request = axum::extract::Request::from_parts(parts, Body::from(bytes));
+        let batch = match GraphQLBatchRequest::<Unparsed>::from_request(request, &()).await {
+            Ok(batch) => batch.into_inner(),
             Err(_) => {
                 return refuse(
                     ApiError::Rejected(
@@ -168,32 +191,23 @@ async fn post_graphql(State(app): State<Arc<AppState>>, headers: HeaderMap, body
     .await
 }
 
-#[derive(Deserialize)]
-struct GetParams {
-    query: Option<String>,
-    #[serde(rename = "operationName")]
-    operation_name: Option<String>,
-    variables: Option<String>,
-}
-
 /// Headers a browser only sends cross-site after a CORS preflight.
 fn preflighted(headers: &HeaderMap) -> bool {
     is_json(headers) || headers.contains_key("apollo-require-preflight") || headers.contains_key("x-helpdesk-client")
 }
 
-async fn get_graphql(
-    State(app): State<Arc<AppState>>,
-    headers: HeaderMap,
-    params: Result<UrlQuery<GetParams>, axum::extract::rejection::QueryRejection>,
-) -> axum::response::Response {
+/// `GET /graphql`: GraphiQL without a `query` parameter; with one, a query
+/// (never a mutation) read by async-graphql-axum's extractor, once the
+/// request shows it passed a CORS preflight.
+async fn get_graphql(State(app): State<Arc<AppState>>, request: axum::extract::Request) -> axum::response::Response {
+    let headers = request.headers().clone();
     let request_id = crate::edge::request_id(&headers);
-    let Ok(UrlQuery(params)) = params else {
-        return refuse(ApiError::Rejected("the query string is not a GraphQL request".into()), &request_id);
-    };
-    let Some(query) = params.query else {
+    let has_query =
+        request.uri().query().is_some_and(|q| q.split('&').any(|pair| pair == "query" || pair.starts_with("query=")));
+    if !has_query {
         let token = app.graphiql_agent.and_then(|a| app.services.issuer.mint(a, AGENT_TOKEN_LIFETIME).ok());
         return Html(graphiql_page(token.as_deref())).into_response();
-    };
+    }
     let span = tracing::info_span!("graphql", request_id = %request_id, method = "GET");
     async move {
         if !preflighted(&headers) {
@@ -204,17 +218,10 @@ async fn get_graphql(
                 &request_id,
             );
         }
-        let mut request = Request::new(query);
-        if let Some(name) = params.operation_name {
-            request = request.operation_name(name);
+        match GraphQLRequest::<Unparsed>::from_request(request, &()).await {
+            Ok(graphql) => execute(&app, &headers, vec![graphql.into_inner()], false, &request_id, true).await,
+            Err(_) => refuse(ApiError::Rejected("the query string is not a GraphQL request".into()), &request_id),
         }
-        if let Some(vars) = params.variables {
-            match serde_json::from_str::<serde_json::Value>(&vars) {
-                Ok(v) => request = request.variables(Variables::from_json(v)),
-                Err(_) => return refuse(ApiError::Rejected("variables must be a JSON object".into()), &request_id),
-            }
-        }
-        execute(&app, &headers, vec![request], false, &request_id, true).await
     }
     .instrument(span)
     .await
