@@ -279,3 +279,27 @@ async fn a_database_cut_under_load_is_service_unavailable_never_internal() {
     })
     .await;
 }
+
+e2e_backends!(
+    /// Partner B's agent probes partner A's customer ID while A's agent opens it, both
+    /// loading it at the same moment (no in-process cache): A always finds it, B never does.
+    another_partner_probing_an_id_never_hides_it_from_its_owner, |target| async move {
+    let app = helpdesk_tests::spawn_app_configured(target, helpdesk_store::seed::Scale::Demo, |c| {
+        c.database.cache.cache_local_capacity = 0;
+    })
+    .await;
+    let nan = app.customer_id(CUSTOMER).await;
+    let open = "query($c: ID!) { customer(id: $c) { name } }";
+    let (owner, prober) = (app.token(HELP_DESK_AGENT).await, app.token(OTHER_PARTNER_AGENT).await);
+    for _ in 0..15 {
+        let probes = (0..4).map(|_| app.query_with_token(Some(&prober), open, json!({ "c": nan })));
+        let opens = (0..4).map(|_| app.query_with_token(Some(&owner), open, json!({ "c": nan })));
+        let (probes, opens) = futures::future::join(futures::future::join_all(probes), futures::future::join_all(opens)).await;
+        for res in opens {
+            assert_eq!(res["data"]["customer"]["name"], CUSTOMER, "{res}");
+        }
+        for res in probes {
+            assert_eq!(error_code(&res), "NOT_FOUND", "{res}");
+        }
+    }
+});
