@@ -149,14 +149,23 @@ impl NameQuery {
     }
 }
 
-/// How good a match is. Ordered: `Exact > Prefix > Word`.
+/// How good a match is. Ordered: `Exact > Related > Hint > Prefix > Word`.
+///
+/// An agent who types an email address wants the user with that address,
+/// first; the customer that owns the address's domain is a useful hint, not
+/// the answer. An agent who types a phone number wants the number (what it is,
+/// whose it is) before the device whose line it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum MatchRank {
     /// Some of the name's words, in order, start with the typed words.
     Word,
     /// The name's words start with the typed words, from the first word on.
     Prefix,
-    /// The whole value.
+    /// Found through a part of the input (the domain of a typed email address).
+    Hint,
+    /// What the exactly matched thing points to (the device on a typed number's line).
+    Related,
+    /// The whole input is this thing's value.
     Exact,
 }
 
@@ -165,8 +174,22 @@ impl MatchRank {
     pub fn score(self) -> f64 {
         match self {
             MatchRank::Exact => 1.0,
+            MatchRank::Related => 0.9,
+            MatchRank::Hint => 0.8,
             MatchRank::Prefix => 0.75,
             MatchRank::Word => 0.5,
+        }
+    }
+
+    /// The rank of an exact hit of `kind` found through `reading` of `input`:
+    /// `Exact` when the whole input is the hit's own value, lower when the hit
+    /// is what that value points to, or was found through a part of the input.
+    pub fn of_exact(input: &SearchInput, reading: &Reading, kind: SearchKind) -> MatchRank {
+        let typed_an_email = input.readings().iter().any(|r| matches!(r, Reading::Email(_)));
+        match (reading, kind) {
+            (Reading::Domain(_), SearchKind::Customer) if typed_an_email => MatchRank::Hint,
+            (Reading::PhoneNumber(_), SearchKind::Device) => MatchRank::Related,
+            _ => MatchRank::Exact,
         }
     }
 }
@@ -382,6 +405,25 @@ pub fn rank_hits(mut hits: Vec<SearchHit>) -> Vec<SearchHit> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_typed_thing_outranks_what_it_points_to_and_hints() {
+        let email = recognise("davis.walker@nanpizza.com").unwrap();
+        let rank = |input: &SearchInput, kind: SearchKind, pick: fn(&Reading) -> bool| {
+            let reading = input.readings().iter().find(|r| pick(r)).unwrap();
+            MatchRank::of_exact(input, reading, kind)
+        };
+        assert_eq!(rank(&email, SearchKind::User, |r| matches!(r, Reading::Email(_))), MatchRank::Exact);
+        assert_eq!(rank(&email, SearchKind::Customer, |r| matches!(r, Reading::Domain(_))), MatchRank::Hint);
+        let domain = recognise("nanpizza.com").unwrap();
+        assert_eq!(rank(&domain, SearchKind::Customer, |r| matches!(r, Reading::Domain(_))), MatchRank::Exact);
+        let number = recognise("+1 (212) 456 7890").unwrap();
+        assert_eq!(rank(&number, SearchKind::PhoneNumber, |r| matches!(r, Reading::PhoneNumber(_))), MatchRank::Exact);
+        assert_eq!(rank(&number, SearchKind::Device, |r| matches!(r, Reading::PhoneNumber(_))), MatchRank::Related);
+        assert!(MatchRank::Exact > MatchRank::Related && MatchRank::Related > MatchRank::Hint);
+        assert!(MatchRank::Hint > MatchRank::Prefix && MatchRank::Prefix > MatchRank::Word);
+    }
+
     use super::*;
     use proptest::prelude::*;
 

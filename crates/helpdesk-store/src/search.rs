@@ -38,7 +38,13 @@ pub(crate) async fn search(
     let mut hits = Vec::new();
     for reading in input.readings() {
         for kind in &filter.kinds {
-            hits.extend(q.run(reading, *kind).await?);
+            let found = q.run(reading, *kind).await?;
+            // An exact hit ranks by how it relates to the whole input (name hits keep theirs).
+            let exact = MatchRank::of_exact(input, reading, *kind);
+            hits.extend(found.into_iter().map(|h| match h.rank {
+                MatchRank::Exact => SearchHit { rank: exact, ..h },
+                _ => h,
+            }));
         }
     }
     Ok(hits)

@@ -92,6 +92,14 @@ e2e!(
     assert_eq!(s["interpretedAs"][0], json!({ "kind": "EMAIL", "value": USER_EMAIL }));
     let partial = app.search("davis.walk@nanpizza.com").await;
     assert!(!typenames(&partial).contains(&"User".to_string()));
+
+    // The user with that address comes first, alone at 1.0; the customer that
+    // owns the domain follows as a hint with a lower score.
+    assert_eq!(edges(&s)[0]["node"]["email"], USER_EMAIL, "{s}");
+    assert_eq!(edges(&s)[0]["score"], 1.0);
+    let hint = first_of(&s, "Customer");
+    assert_eq!(hint["node"]["name"], CUSTOMER);
+    assert!(hint["score"].as_f64().unwrap() < 1.0, "{hint}");
 });
 
 e2e!(
@@ -103,6 +111,10 @@ e2e!(
         let hit = first_of(&s, "PhoneNumber");
         assert_eq!(hit["node"]["customer"]["name"], CUSTOMER);
         assert_eq!(hit["node"]["kind"], "USER_LINE");
+        // The number itself first; the device on its line after, with a lower score.
+        assert_eq!(typenames(&s)[0], "PhoneNumber", "{text}: {s}");
+        let device = first_of(&s, "Device");
+        assert!(device["score"].as_f64().unwrap() < hit["score"].as_f64().unwrap(), "{s}");
     }
     let q = r#"query($n: String!) { phoneNumber(number: $n) { kind assignedUser { email } assignedFeature customer { name } } }"#;
     let res = app.query(q, json!({ "n": PHONE_NUMBER })).await;
