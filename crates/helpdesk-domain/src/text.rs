@@ -11,7 +11,9 @@ use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.nfd().filter(|c| !is_combining_mark(*c)) {
+    // Compatibility decomposition: full-width `Ｎａｎ` and ligatures fold
+    // like `Nan`; accents come off as combining marks.
+    for c in s.nfkd().filter(|c| !is_combining_mark(*c)) {
         let mapped: &str = match c {
             'ß' => "ss",
             'æ' | 'Æ' => "ae",
@@ -55,6 +57,8 @@ mod tests {
         assert_eq!(fold("  Zoë  O'Brien-Smith "), "zoe o brien smith");
         assert_eq!(fold("ÉLODIE Straße"), "elodie strasse");
         assert_eq!(words("Nan Pizza, Inc."), vec!["nan", "pizza", "inc"]);
+        assert_eq!(fold("Ｎａｎ Ｐｉｚｚａ"), "nan pizza", "full-width letters");
+        assert_eq!(fold("ﬁnance"), "finance", "ligatures");
     }
 
     proptest! {

@@ -174,10 +174,14 @@ impl Query<'_> {
     async fn customers_by_name(&self, name: &NameQuery) -> Hits {
         use customers::{Column as C, Entity};
         let first = &name.words()[0];
-        // Prefix of the whole name, or a word inside it ("pizza" in "nan pizza group").
+        let pattern = words_pattern(name);
+        // Every typed word is matched by the database, not after it: names
+        // starting with the first word whose later words start with the others
+        // in order (an index range, then the pattern), or a word inside a name
+        // ("pizza" in "nan pizza group"). Only true matches fill the LIMIT.
         let cond = Condition::any()
-            .add(starts_with(C::NameKey, first))
-            .add(C::NameKey.like(format!("% {}", words_pattern(name))));
+            .add(Condition::all().add(starts_with(C::NameKey, first)).add(C::NameKey.like(pattern.clone())))
+            .add(C::NameKey.like(format!("% {pattern}")));
         let rows = self
             .scoped(Entity::find(), C::PartnerId, C::Id)
             .filter(cond)
