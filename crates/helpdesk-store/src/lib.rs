@@ -103,7 +103,17 @@ impl Store {
             // partner's whole index in order. Plan each statement for its values.
             .map_sqlx_postgres_opts({
                 let timeout = options.statement_timeout.as_millis().to_string();
-                move |o| o.options([("plan_cache_mode", "force_custom_plan"), ("statement_timeout", timeout.as_str())])
+                // TLS to a PostgreSQL on this very machine protects nothing and
+                // costs every connection a handshake and every byte a cipher:
+                // off for loopback, unless the URL asks for it (`sslmode=`).
+                let plain_loopback = !options.url.contains("sslmode=");
+                move |o| {
+                    let o =
+                        o.options([("plan_cache_mode", "force_custom_plan"), ("statement_timeout", timeout.as_str())]);
+                    let loopback =
+                        matches!(o.get_host(), "127.0.0.1" | "localhost" | "::1") || o.get_host().starts_with('/');
+                    if plain_loopback && loopback { o.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable) } else { o }
+                }
             });
         let mut db = Database::connect(opts).await?;
         let statements = Arc::new(AtomicU64::new(0));
