@@ -76,6 +76,8 @@ impl HelpDesk for Store {
                 .await
                 .map_err(StoreError::from)?;
         }
+        // This gateway sees the change at once; the others within AGENT_TTL.
+        self.agents().invalidate(&agent).await;
         self.agent(agent).await
     }
 

@@ -196,7 +196,14 @@ impl Store {
 #[async_trait]
 impl AgentDirectory for Store {
     async fn agent(&self, id: AgentId) -> Result<Option<Agent>> {
-        Ok(self.agent_where(sea_orm::Condition::all().add(agents::Column::Id.eq(id.0))).await?)
+        if let Some(agent) = self.agents().get(&id).await {
+            return Ok(Some(agent));
+        }
+        let agent = self.agent_where(sea_orm::Condition::all().add(agents::Column::Id.eq(id.0))).await?;
+        if let Some(agent) = &agent {
+            self.agents().insert(id, agent.clone()).await;
+        }
+        Ok(agent)
     }
 
     async fn agent_by_email(&self, email: &Email) -> Result<Option<Agent>> {

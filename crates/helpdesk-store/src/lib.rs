@@ -80,7 +80,15 @@ pub struct Store {
     failures: Arc<AtomicU64>,
     outbox_notify: Arc<tokio::sync::Notify>,
     cache: Arc<cache::CustomerCache>,
+    /// Agents and their roles, read on every request to authenticate it:
+    /// kept [`AGENT_TTL`] at most, and dropped at once when this gateway
+    /// changes a role, so a role taken away still applies within a second
+    /// on every gateway.
+    agents: moka::future::Cache<helpdesk_domain::AgentId, helpdesk_domain::Agent>,
 }
+
+/// How long an agent and its roles are kept in process.
+pub const AGENT_TTL: Duration = Duration::from_secs(1);
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -133,7 +141,8 @@ impl Store {
         }
         let cache = Arc::new(cache::CustomerCache::new(&options.cache)?);
         cache::CustomerCache::listen_for_invalidations(&cache);
-        Ok(Store { db, statements, failures, outbox_notify: Arc::new(tokio::sync::Notify::new()), cache })
+        let agents = moka::future::Cache::builder().max_capacity(10_000).time_to_live(AGENT_TTL).build();
+        Ok(Store { db, statements, failures, outbox_notify: Arc::new(tokio::sync::Notify::new()), cache, agents })
     }
 
     /// Applies the migrations that have not run yet.
@@ -196,6 +205,11 @@ impl Store {
             DbBackend::Sqlite => "sqlite",
             _ => "other",
         }
+    }
+
+    /// The in-process cache of agents and their roles.
+    pub(crate) fn agents(&self) -> &moka::future::Cache<helpdesk_domain::AgentId, helpdesk_domain::Agent> {
+        &self.agents
     }
 
     pub(crate) fn db(&self) -> &DatabaseConnection {

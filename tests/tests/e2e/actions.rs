@@ -271,6 +271,17 @@ e2e!(
     let res = app.query_with_token(Some(&token), SEARCH, json!({ "q": CUSTOMER })).await;
     assert!(res["errors"].is_null());
 
+    // A second gateway, which cached the agent a moment ago, refuses it within a second.
+    let other = app.another_gateway(|_| {}).await;
+    assert!(other.query_with_token(Some(&token), SEARCH, json!({ "q": CUSTOMER })).await["errors"].is_null());
+    let res = app.query_as(PARTNER_ADMIN, REVOKE, json!({ "a": agent })).await;
+    assert_eq!(res["data"]["revokeHelpDeskRole"]["agent"]["roles"], json!([]));
+    eventually("the other gateway to see the role gone", || async {
+        let res = other.query_with_token(Some(&token), SEARCH, json!({ "q": CUSTOMER })).await;
+        (error_code(&res) == "FORBIDDEN").then_some(())
+    })
+    .await;
+
     // Nobody touches another partner's agents.
     let theirs = app.query_as(OTHER_PARTNER_AGENT, "{ agents { id } }", json!({})).await;
     let foreign = theirs["data"]["agents"][0]["id"].clone();
