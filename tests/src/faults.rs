@@ -138,3 +138,23 @@ impl Drop for CuttableProxy {
 
 /// How long tests let a cut dependency be noticed.
 pub const FAULT_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// A gateway on PostgreSQL reached through a [`CuttableProxy`] the test
+/// controls, its configuration adjusted by `adjust`; `None` (with a note)
+/// when no PostgreSQL is configured.
+pub async fn app_behind_a_proxy(
+    adjust: impl FnOnce(&mut helpdesk_server::config::ServeConfig),
+) -> Option<(crate::TestApp, CuttableProxy)> {
+    if crate::postgres_url().is_none() {
+        eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+        return None;
+    }
+    let proxy = CuttableProxy::start("127.0.0.1:5432".into()).await;
+    let port = proxy.port;
+    let app = crate::spawn_app_configured(crate::Backend::Postgres, helpdesk_store::seed::Scale::Demo, |c| {
+        c.database.database_url = c.database.database_url.replace("127.0.0.1:5432", &format!("127.0.0.1:{port}"));
+        adjust(c);
+    })
+    .await;
+    Some((app, proxy))
+}

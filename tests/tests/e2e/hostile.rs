@@ -140,22 +140,14 @@ e2e!(
 /// shed at once, all `SERVICE_UNAVAILABLE`; nothing waits for the database's own timeouts.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hanging_database_costs_a_time_limit_and_sheds_the_rest() {
-    if helpdesk_tests::postgres_url().is_none() {
-        eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+    let Some((app, proxy)) = helpdesk_tests::faults::app_behind_a_proxy(|c| {
+        c.request_timeout_ms = 300;
+        c.max_concurrent_requests = 2;
+    })
+    .await
+    else {
         return;
-    }
-    let proxy = helpdesk_tests::faults::CuttableProxy::start("127.0.0.1:5432".into()).await;
-    let port = proxy.port;
-    let app = helpdesk_tests::spawn_app_configured(
-        helpdesk_tests::Backend::Postgres,
-        helpdesk_store::seed::Scale::Demo,
-        |c| {
-            c.database.database_url = c.database.database_url.replace("127.0.0.1:5432", &format!("127.0.0.1:{port}"));
-            c.request_timeout_ms = 300;
-            c.max_concurrent_requests = 2;
-        },
-    )
-    .await;
+    };
     let token = app.token(HELP_DESK_AGENT).await;
     let search = json!({ "query": "{ search(query: \"nanpizza.com\") { edges { cursor } } }" });
     let res = app.query_with_token(Some(&token), "{ me { name } }", json!({})).await;
@@ -243,22 +235,14 @@ e2e_backends!(
 /// the test's to set.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_cut_under_load_is_service_unavailable_never_internal() {
-    if helpdesk_tests::postgres_url().is_none() {
-        eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+    let Some((app, proxy)) = helpdesk_tests::faults::app_behind_a_proxy(|c| {
+        c.database.database_acquire_timeout_ms = 500;
+        c.database.cache.cache_local_capacity = 0;
+    })
+    .await
+    else {
         return;
-    }
-    let proxy = helpdesk_tests::faults::CuttableProxy::start("127.0.0.1:5432".into()).await;
-    let port = proxy.port;
-    let app = helpdesk_tests::spawn_app_configured(
-        helpdesk_tests::Backend::Postgres,
-        helpdesk_store::seed::Scale::Demo,
-        |c| {
-            c.database.database_url = c.database.database_url.replace("127.0.0.1:5432", &format!("127.0.0.1:{port}"));
-            c.database.database_acquire_timeout_ms = 500;
-            c.database.cache.cache_local_capacity = 0;
-        },
-    )
-    .await;
+    };
     let nan = app.customer_id(CUSTOMER).await;
     let token = app.token(HELP_DESK_AGENT).await;
     let detail = json!({ "query": "query($c: ID!) { customer(id: $c) { name readOnlyAccess { authorized } } }", "variables": { "c": nan } });

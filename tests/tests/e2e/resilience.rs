@@ -6,8 +6,7 @@ use helpdesk_domain::Clock;
 use helpdesk_store::seed::Scale;
 use helpdesk_tests::faults::{CuttableProxy, PrivateRedis};
 use helpdesk_tests::{
-    Backend, SEARCH, Target, TestApp, e2e_backends, edges, error_code, eventually, fixtures::*, postgres_url,
-    spawn_app_configured,
+    SEARCH, Target, TestApp, e2e_backends, edges, error_code, eventually, fixtures::*, spawn_app_configured,
 };
 use serde_json::{Value, json};
 
@@ -166,18 +165,14 @@ e2e_backends!(
 /// PostgreSQL made unreachable through a proxy the test cuts, then restored.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_gateway_fails_fast_without_postgres_and_recovers() {
-    if postgres_url().is_none() {
-        eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped");
-        return;
-    }
-    let proxy = CuttableProxy::start("127.0.0.1:5432".into()).await;
-    let port = proxy.port;
-    let app = spawn_app_configured(Backend::Postgres, Scale::Demo, |c| {
-        c.database.database_url = c.database.database_url.replace("127.0.0.1:5432", &format!("127.0.0.1:{port}"));
+    let Some((app, proxy)) = helpdesk_tests::faults::app_behind_a_proxy(|c| {
         c.database.database_acquire_timeout_ms = 500;
         c.database.cache.cache_local_capacity = 0;
     })
-    .await;
+    .await
+    else {
+        return;
+    };
     let token = app.token(HELP_DESK_AGENT).await;
     let res = app.query_with_token(Some(&token), SEARCH, json!({ "q": DEVICE_MAC })).await;
     assert_eq!(edges(&res["data"]["search"]).len(), 1);
