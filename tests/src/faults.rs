@@ -158,3 +158,10 @@ pub async fn app_behind_a_proxy(
     .await;
     Some((app, proxy))
 }
+
+/// The settings of a gateway that must notice a dead database fast: a short
+/// wait for a pooled connection, and no in-process cache to hide it.
+pub fn fails_fast(c: &mut helpdesk_server::config::ServeConfig) {
+    c.database.database_acquire_timeout_ms = 500;
+    c.database.cache.cache_local_capacity = 0;
+}

@@ -235,11 +235,7 @@ e2e_backends!(
 /// the test's to set.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_cut_under_load_is_service_unavailable_never_internal() {
-    let Some((app, proxy)) = helpdesk_tests::faults::app_behind_a_proxy(|c| {
-        c.database.database_acquire_timeout_ms = 500;
-        c.database.cache.cache_local_capacity = 0;
-    })
-    .await
+    let Some((app, proxy)) = helpdesk_tests::faults::app_behind_a_proxy(helpdesk_tests::faults::fails_fast).await
     else {
         return;
     };

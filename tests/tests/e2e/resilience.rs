@@ -165,11 +165,7 @@ e2e_backends!(
 /// PostgreSQL made unreachable through a proxy the test cuts, then restored.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_gateway_fails_fast_without_postgres_and_recovers() {
-    let Some((app, proxy)) = helpdesk_tests::faults::app_behind_a_proxy(|c| {
-        c.database.database_acquire_timeout_ms = 500;
-        c.database.cache.cache_local_capacity = 0;
-    })
-    .await
+    let Some((app, proxy)) = helpdesk_tests::faults::app_behind_a_proxy(helpdesk_tests::faults::fails_fast).await
     else {
         return;
     };
