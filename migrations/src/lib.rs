@@ -11,6 +11,7 @@ use sea_orm_migration::prelude::*;
 mod m20261128_000001_core;
 mod m20261128_000002_actions;
 mod m20261130_000003_seed_runs;
+mod m20261130_000004_name_keys;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_core::Migration),
             Box::new(m20261128_000002_actions::Migration),
             Box::new(m20261130_000003_seed_runs::Migration),
+            Box::new(m20261130_000004_name_keys::Migration),
         ]
     }
 }

@@ -9,58 +9,58 @@ pub struct Migration;
 
 /// Builds the column definitions the tables share, so each table below reads
 /// as the list of what it holds.
-struct Cols {
-    backend: DbBackend,
+pub(crate) struct Cols {
+    pub(crate) backend: DbBackend,
 }
 
 impl Cols {
-    fn id(&self) -> ColumnDef {
+    pub(crate) fn id(&self) -> ColumnDef {
         ColumnDef::new("id").uuid().not_null().primary_key().take()
     }
-    fn uuid(&self, name: &'static str) -> ColumnDef {
+    pub(crate) fn uuid(&self, name: &'static str) -> ColumnDef {
         ColumnDef::new(name).uuid().not_null().take()
     }
-    fn uuid_null(&self, name: &'static str) -> ColumnDef {
+    pub(crate) fn uuid_null(&self, name: &'static str) -> ColumnDef {
         ColumnDef::new(name).uuid().null().take()
     }
-    fn text(&self, name: &'static str) -> ColumnDef {
+    pub(crate) fn text(&self, name: &'static str) -> ColumnDef {
         ColumnDef::new(name).string().not_null().take()
     }
-    fn text_null(&self, name: &'static str) -> ColumnDef {
+    pub(crate) fn text_null(&self, name: &'static str) -> ColumnDef {
         ColumnDef::new(name).string().null().take()
     }
     /// A folded or canonical value searched by prefix or equality: on
     /// PostgreSQL it sorts by code point ("C") so a range scan over the index
     /// finds every value starting with a prefix, whatever the server's locale.
-    fn key(&self, name: &'static str) -> ColumnDef {
+    pub(crate) fn key(&self, name: &'static str) -> ColumnDef {
         let mut c = ColumnDef::new(name).string().not_null().take();
         if self.backend == DbBackend::Postgres {
             c.extra("COLLATE \"C\"");
         }
         c
     }
-    fn key_null(&self, name: &'static str) -> ColumnDef {
+    pub(crate) fn key_null(&self, name: &'static str) -> ColumnDef {
         let mut c = ColumnDef::new(name).string().null().take();
         if self.backend == DbBackend::Postgres {
             c.extra("COLLATE \"C\"");
         }
         c
     }
-    fn boolean(&self, name: &'static str) -> ColumnDef {
+    pub(crate) fn boolean(&self, name: &'static str) -> ColumnDef {
         ColumnDef::new(name).boolean().not_null().default(false).take()
     }
-    fn int(&self, name: &'static str) -> ColumnDef {
+    pub(crate) fn int(&self, name: &'static str) -> ColumnDef {
         ColumnDef::new(name).integer().not_null().take()
     }
-    fn time(&self, name: &'static str) -> ColumnDef {
+    pub(crate) fn time(&self, name: &'static str) -> ColumnDef {
         ColumnDef::new(name).timestamp_with_time_zone().not_null().take()
     }
-    fn time_null(&self, name: &'static str) -> ColumnDef {
+    pub(crate) fn time_null(&self, name: &'static str) -> ColumnDef {
         ColumnDef::new(name).timestamp_with_time_zone().null().take()
     }
 }
 
-async fn table(m: &SchemaManager<'_>, name: &'static str, cols: Vec<ColumnDef>) -> Result<(), DbErr> {
+pub(crate) async fn table(m: &SchemaManager<'_>, name: &'static str, cols: Vec<ColumnDef>) -> Result<(), DbErr> {
     let mut t = Table::create().table(name).if_not_exists().take();
     for mut c in cols {
         t.col(&mut c);
@@ -68,7 +68,12 @@ async fn table(m: &SchemaManager<'_>, name: &'static str, cols: Vec<ColumnDef>) 
     m.create_table(t).await
 }
 
-async fn index(m: &SchemaManager<'_>, table: &'static str, cols: &[&'static str], unique: bool) -> Result<(), DbErr> {
+pub(crate) async fn index(
+    m: &SchemaManager<'_>,
+    table: &'static str,
+    cols: &[&'static str],
+    unique: bool,
+) -> Result<(), DbErr> {
     let name = format!("ix_{}_{}", table, cols.join("_"));
     let mut i = Index::create().name(name).table(table).if_not_exists().take();
     for c in cols {

@@ -47,6 +47,14 @@ pub fn words(s: &str) -> Vec<String> {
     fold(s).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
+/// The tails of a folded name, one per word: `"nova dental group"` →
+/// `"nova dental group"`, `"dental group"`, `"group"`. A customer's name is
+/// kept under each, so a word anywhere in it is found by where a key starts.
+pub fn tails(key: &str) -> Vec<String> {
+    let words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+    (0..words.len()).map(|i| words[i..].join(" ")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +67,12 @@ mod tests {
         assert_eq!(words("Nan Pizza, Inc."), vec!["nan", "pizza", "inc"]);
         assert_eq!(fold("Ｎａｎ Ｐｉｚｚａ"), "nan pizza", "full-width letters");
         assert_eq!(fold("ﬁnance"), "finance", "ligatures");
+    }
+
+    #[test]
+    fn a_name_has_one_tail_per_word() {
+        assert_eq!(tails("nova dental group"), vec!["nova dental group", "dental group", "group"]);
+        assert!(tails("").is_empty());
     }
 
     proptest! {

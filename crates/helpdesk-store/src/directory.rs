@@ -214,7 +214,7 @@ impl AgentDirectory for Store {
 #[async_trait]
 impl Directory for Store {
     async fn search(&self, partner: PartnerId, input: &SearchInput, filter: &SearchFilter) -> Result<Vec<SearchHit>> {
-        Ok(crate::search::search(self.db(), partner, input, filter).await?)
+        Ok(crate::search::search(self.db(), self.dictionaries(), partner, input, filter).await?)
     }
 
     async fn customers(&self, partner: PartnerId, ids: &[CustomerId]) -> Result<Vec<Customer>> {

@@ -15,8 +15,9 @@
 //!   ([`helpdesk_domain::ports::HelpDesk`]), each in one transaction.
 //! - `outbox`: emails queued with what caused them, claimed by the dispatcher.
 //! - [`AuditWriter`]: the audit trail, written in batches off the request path.
-//! - `search`: one exact look-up per reading of the search text, word
-//!   prefixes for names, ranked by the domain's rules.
+//! - `search`: one exact look-up per reading of the search text; names as
+//!   index ranges over folded keys, typos corrected against each partner's
+//!   dictionary of name words; ranked by the domain's rules.
 //! - [`seed`]: the deterministic demo data generator.
 //! - [`limiter`]: each agent's budget of query cost, in Redis or in process.
 //! - [`StoreError`]: the one error enum of this crate.
@@ -43,6 +44,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 pub use audit::{AuditTask, AuditWriter};
 pub use error::StoreError;
 pub use outbox::Delivery;
+pub use search::DICTIONARY_TTL;
 
 /// How to reach the database.
 #[derive(Debug, Clone)]
@@ -85,6 +87,8 @@ pub struct Store {
     /// changes a role, so a role taken away still applies within a second
     /// on every gateway.
     agents: moka::future::Cache<helpdesk_domain::AgentId, helpdesk_domain::Agent>,
+    /// Each partner's dictionary of name words, for typo tolerance.
+    dictionaries: search::Dictionaries,
 }
 
 /// How long an agent and its roles are kept in process.
@@ -142,7 +146,8 @@ impl Store {
         let cache = Arc::new(cache::CustomerCache::new(&options.cache)?);
         cache::CustomerCache::listen_for_invalidations(&cache);
         let agents = moka::future::Cache::builder().max_capacity(10_000).time_to_live(AGENT_TTL).build();
-        Ok(Store { db, statements, failures, outbox_notify: Arc::new(tokio::sync::Notify::new()), cache, agents })
+        let outbox_notify = Arc::new(tokio::sync::Notify::new());
+        Ok(Store { db, statements, failures, outbox_notify, cache, agents, dictionaries: search::Dictionaries::new() })
     }
 
     /// Applies the migrations that have not run yet.
@@ -210,6 +215,11 @@ impl Store {
     /// The in-process cache of agents and their roles.
     pub(crate) fn agents(&self) -> &moka::future::Cache<helpdesk_domain::AgentId, helpdesk_domain::Agent> {
         &self.agents
+    }
+
+    /// Partners' dictionaries of name words.
+    pub(crate) fn dictionaries(&self) -> &search::Dictionaries {
+        &self.dictionaries
     }
 
     pub(crate) fn db(&self) -> &DatabaseConnection {

@@ -11,6 +11,7 @@ mod bad_input;
 mod batching;
 mod details;
 mod hostile;
+mod relevance;
 mod resilience;
 mod schema;
 mod search;

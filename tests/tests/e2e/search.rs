@@ -267,3 +267,28 @@ e2e_backends!(
     }
     assert!(misses.is_empty(), "{} of {} names not in the top 5: {:?}", misses.len(), names.len(), &misses[..misses.len().min(10)]);
 });
+
+e2e!(
+    /// Typo tolerance as Meilisearch has it: one swapped pair of letters in a word of 5 to 8
+    /// letters, two edits from 9 letters on, never in the first letter or a word under 5;
+    /// a corrected match ranks below every typed one.
+    agent_finds_a_name_typed_with_a_typo, |app| async move {
+    let q = helpdesk_tests::SEARCH;
+    let found = |res: &serde_json::Value| edges(&res["data"]["search"]).iter().map(|e| e["node"]["displayName"].as_str().unwrap_or_default().to_string()).collect::<Vec<_>>();
+    let res = app.query(q, json!({ "q": "Zimmeramnn", "kinds": ["USER"] })).await;
+    let names = found(&res);
+    assert!(!names.is_empty() && names.iter().all(|n| n.contains("Zimmermann")), "two edits in ten letters: {names:?}");
+    assert_eq!(edges(&res["data"]["search"])[0]["score"], 0.4, "a typo match scores below a word match");
+    let res = app.query(q, json!({ "q": "Mimmermann", "kinds": ["USER"] })).await;
+    assert!(found(&res).iter().all(|n| !n.contains("Zimmermann")), "the first letter is never a typo");
+    // "nan pizza" with a swapped pair in "pizza" (5 letters: one edit allowed).
+    let res = app.query(q, json!({ "q": "nan pziza", "kinds": ["CUSTOMER"] })).await;
+    assert_eq!(edges(&res["data"]["search"])[0]["node"]["name"], CUSTOMER, "{res}");
+    // "nna" is under five letters: no typo forgiven.
+    let res = app.query(q, json!({ "q": "nna pizza", "kinds": ["CUSTOMER"] })).await;
+    assert_eq!(edges(&res["data"]["search"]), Vec::<serde_json::Value>::new());
+    // The typed word outranks its corrections: "Martin" finds Martins before any "Marin".
+    let res = app.query(q, json!({ "q": "martin", "kinds": ["USER"], "first": 100 })).await;
+    let scores: Vec<f64> = edges(&res["data"]["search"]).iter().map(|e| e["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]) && scores[0] > 0.4, "{scores:?}");
+});

@@ -1,7 +1,10 @@
 //! Rows waiting to be written, flushed in large multi-row `INSERT`s inside
 //! one transaction, so the `large` scale loads in minutes.
 
+use std::collections::HashSet;
+
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel};
+use uuid::Uuid;
 
 use crate::entity::*;
 use crate::{Store, StoreError};
@@ -26,6 +29,10 @@ pub(super) struct Batch {
     pub(super) email_events: Vec<email_events::Model>,
     pub(super) suppressions: Vec<email_suppressions::Model>,
     pub(super) grants: Vec<read_only_grants::Model>,
+    pub(super) name_keys: Vec<customer_name_keys::Model>,
+    words: Vec<name_words::Model>,
+    /// Every word queued so far: a partner's dictionary holds each word once.
+    seen_words: HashSet<(Uuid, String)>,
 }
 
 /// Rows per INSERT: well under SQLite's and PostgreSQL's bind-parameter limits.
@@ -45,6 +52,15 @@ where
 }
 
 impl Batch {
+    /// Adds the words of a folded name to its partner's dictionary.
+    pub(super) fn name_words(&mut self, partner: Uuid, key: &str) {
+        for word in key.split(' ').filter(|w| !w.is_empty()) {
+            if self.seen_words.insert((partner, word.to_string())) {
+                self.words.push(name_words::Model { partner_id: partner, word: word.to_string() });
+            }
+        }
+    }
+
     pub(super) fn len(&self) -> usize {
         self.users.len() + self.devices.len() + self.numbers.len() + self.user_licenses.len()
     }
@@ -68,6 +84,8 @@ impl Batch {
         insert(&txn, &mut self.email_events).await?;
         insert(&txn, &mut self.suppressions).await?;
         insert(&txn, &mut self.grants).await?;
+        insert(&txn, &mut self.name_keys).await?;
+        insert(&txn, &mut self.words).await?;
         txn.commit().await?;
         Ok(())
     }

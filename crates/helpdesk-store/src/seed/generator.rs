@@ -12,7 +12,7 @@ use helpdesk_domain::model::{
     AdminRole, CustomerStatus, DeviceStatus, EmailStatus, Labelled, NumberKind, NumberState, SubscriptionStatus,
     UserStatus,
 };
-use helpdesk_domain::text::fold;
+use helpdesk_domain::text::{fold, tails};
 use helpdesk_domain::{MacAddress, PhoneNumber, Role};
 use rand::Rng;
 use rand::seq::SliceRandom;
@@ -107,11 +107,22 @@ impl Generator {
                 .choose(&mut self.rng)
                 .unwrap_or(&CustomerStatus::Active);
         let created_at = self.days_ago(2000);
+        let name_key = fold(spec.name);
+        for key in tails(&name_key) {
+            let name = spec.name.into();
+            self.batch.name_keys.push(customer_name_keys::Model {
+                partner_id: spec.partner,
+                key,
+                customer_id: id,
+                name,
+            });
+        }
+        self.batch.name_words(spec.partner, &name_key);
         self.batch.customers.push(customers::Model {
             id,
             partner_id: spec.partner,
             name: spec.name.into(),
-            name_key: fold(spec.name),
+            name_key,
             status: status.label().into(),
             created_at,
             calling: self.rng.gen_bool(0.8),
@@ -210,6 +221,9 @@ impl Generator {
                 .choose(&mut self.rng)
                 .unwrap_or(&UserStatus::Active);
         let created_at = self.days_ago(1500);
+        let (full_key, display_key) = (fold(&format!("{first} {last}")), fold(&display));
+        self.batch.name_words(partner, &full_key);
+        self.batch.name_words(partner, &display_key);
         self.batch.users.push(users::Model {
             id,
             partner_id: partner,
@@ -217,9 +231,9 @@ impl Generator {
             email: email.clone(),
             first_name: first.into(),
             last_name: last.into(),
-            full_key: fold(&format!("{first} {last}")),
+            full_key,
             reverse_key: fold(&format!("{last} {first}")),
-            display_key: fold(&display),
+            display_key,
             display_name: display,
             status: status.label().into(),
             created_at,

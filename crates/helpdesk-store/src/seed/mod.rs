@@ -141,6 +141,8 @@ pub async fn seed(store: &Store, scale: Scale, now: DateTime<Utc>) -> Result<See
         }
     }
     g.batch.flush(store).await?;
+    // New names: typo tolerance reads the dictionaries again.
+    store.dictionaries().clear();
     anchor::record_seeding(store, scale, now).await?;
     g.report.elapsed = started.elapsed();
     Ok(g.report)

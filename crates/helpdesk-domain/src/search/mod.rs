@@ -21,6 +21,10 @@ use crate::text;
 use crate::web::{Domain, MeetingSite, WebOrderNumber};
 use crate::{Error, error::Result};
 
+mod name;
+
+pub use name::{Dictionary, NameQuery, Spelling};
+
 /// The longest text the search box accepts.
 pub const MAX_QUERY_CHARS: usize = 256;
 
@@ -93,63 +97,12 @@ impl Reading {
             Reading::MeetingSite(v) => v.to_string(),
             Reading::WebOrderNumber(v) => v.to_string(),
             Reading::SerialNumber(v) => v.to_string(),
-            Reading::Name(v) => v.folded.clone(),
+            Reading::Name(v) => v.folded().to_string(),
         }
     }
 }
 
-/// Name words as typed, folded (see [`text::fold`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NameQuery {
-    folded: String,
-    words: Vec<String>,
-}
-
-impl NameQuery {
-    /// The folded words, in the order typed.
-    pub fn words(&self) -> &[String] {
-        &self.words
-    }
-
-    /// The folded text, words separated by one space.
-    pub fn folded(&self) -> &str {
-        &self.folded
-    }
-
-    /// How well a name matches: the whole name (exact), the start of each of
-    /// its words in order (prefix: `jo sm` → `John Smith`), or some of its
-    /// words in order (word: `pizza` → `Nan Pizza Group`).
-    pub fn rank(&self, name: &str) -> Option<MatchRank> {
-        let key = text::words(name);
-        if key == self.words {
-            return Some(MatchRank::Exact);
-        }
-        let aligned =
-            self.words.len() <= key.len() && self.words.iter().zip(&key).all(|(q, k)| k.starts_with(q.as_str()));
-        if aligned {
-            return Some(MatchRank::Prefix);
-        }
-        let mut rest = key.iter();
-        let in_order = self.words.iter().all(|q| rest.by_ref().any(|k| k.starts_with(q.as_str())));
-        in_order.then_some(MatchRank::Word)
-    }
-
-    /// The best match of a user: by "first last", by "last first", or by display name.
-    pub fn rank_user(&self, first: &str, last: &str, display: &str) -> Option<(MatchedField, MatchRank)> {
-        let by_name = [format!("{first} {last}"), format!("{last} {first}")]
-            .iter()
-            .filter_map(|n| self.rank(n))
-            .max()
-            .map(|r| (MatchedField::UserName, r));
-        let by_display = self.rank(display).map(|r| (MatchedField::DisplayName, r));
-        match (by_name, by_display) {
-            (Some(a), Some(b)) => Some(if b.1 > a.1 { b } else { a }),
-            (a, b) => a.or(b),
-        }
-    }
-}
-
-/// How good a match is. Ordered: `Exact > Related > Hint > Prefix > Word`.
+/// How good a match is. Ordered: `Exact > Related > Hint > Prefix > Word > Typo`.
 ///
 /// An agent who types an email address wants the user with that address,
 /// first; the customer that owns the address's domain is a useful hint, not
@@ -157,6 +110,9 @@ impl NameQuery {
 /// whose it is) before the device whose line it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum MatchRank {
+    /// The name matches once one or two letters of a typed word are changed
+    /// (see [`Dictionary::near`]).
+    Typo,
     /// Some of the name's words, in order, start with the typed words.
     Word,
     /// The name's words start with the typed words, from the first word on.
@@ -178,6 +134,7 @@ impl MatchRank {
             MatchRank::Hint => 0.8,
             MatchRank::Prefix => 0.75,
             MatchRank::Word => 0.5,
+            MatchRank::Typo => 0.4,
         }
     }
 
@@ -318,7 +275,7 @@ pub fn recognise(raw: &str) -> Result<SearchInput> {
     if words.is_empty() {
         return Err(Error::invalid("type at least one letter or digit to search for"));
     }
-    readings.push(Reading::Name(NameQuery { folded: words.join(" "), words }));
+    readings.push(Reading::Name(NameQuery::new(words)));
     Ok(SearchInput { readings })
 }
 
@@ -422,6 +379,7 @@ mod tests {
         assert_eq!(rank(&number, SearchKind::Device, |r| matches!(r, Reading::PhoneNumber(_))), MatchRank::Related);
         assert!(MatchRank::Exact > MatchRank::Related && MatchRank::Related > MatchRank::Hint);
         assert!(MatchRank::Hint > MatchRank::Prefix && MatchRank::Prefix > MatchRank::Word);
+        assert!(MatchRank::Word > MatchRank::Typo);
     }
 
     use super::*;
@@ -484,32 +442,6 @@ mod tests {
         assert!(recognise(&"a".repeat(MAX_QUERY_CHARS)).is_ok());
     }
 
-    fn name(q: &str) -> NameQuery {
-        match recognise(q).unwrap().readings().last().unwrap() {
-            Reading::Name(n) => n.clone(),
-            other => panic!("not a name: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn names_rank_exact_then_prefix_then_word() {
-        assert_eq!(name("nan pizza group").rank("Nan Pizza Group"), Some(MatchRank::Exact));
-        assert_eq!(name("nan piz").rank("Nan Pizza Group"), Some(MatchRank::Prefix));
-        assert_eq!(name("pizza").rank("Nan Pizza Group"), Some(MatchRank::Word));
-        assert_eq!(name("pasta").rank("Nan Pizza Group"), None);
-        assert_eq!(name("ZOE").rank("Zoë Durand"), Some(MatchRank::Prefix));
-    }
-
-    #[test]
-    fn a_user_matches_first_last_last_first_or_display_name() {
-        let q = name("smith jo");
-        assert_eq!(q.rank_user("John", "Smith", "Johnny"), Some((MatchedField::UserName, MatchRank::Prefix)));
-        assert_eq!(
-            name("johnny").rank_user("John", "Smith", "Johnny"),
-            Some((MatchedField::DisplayName, MatchRank::Exact))
-        );
-    }
-
     #[test]
     fn customers_come_before_their_users_on_ties() {
         let hit = |target, rank| SearchHit { target, matched_field: MatchedField::Domain, rank, label: "x".into() };
@@ -532,10 +464,5 @@ mod tests {
             let _ = recognise(&s);
         }
 
-        #[test]
-        fn any_typed_name_matches_itself_exactly(first in "[A-Za-zéèüö]{1,10}", last in "[A-Za-zéèüö]{1,10}") {
-            let q = name(&format!("{first} {last}"));
-            prop_assert_eq!(q.rank_user(&first, &last, ""), Some((MatchedField::UserName, MatchRank::Exact)));
-        }
     }
 }

@@ -2,19 +2,24 @@
 //!
 //! Exact readings (an email, a MAC, a number …) are equality look-ups on a
 //! canonical column, each served by an index that starts with `partner_id`.
-//! Names are a range scan over folded keys (`key >= 'jo' AND key < 'jo\u{10FFFF}'`),
-//! which both SQLite and PostgreSQL answer from a plain B-tree index; the
-//! domain's [`NameQuery::rank`] then decides exact, prefix or word.
-//! Third-party devices are never returned.
+//! Names are range scans over folded keys (`names`), corrected against the
+//! partner's dictionary of name words (`dictionary`). Third-party devices are
+//! never returned.
+
+mod dictionary;
+mod names;
+
+pub use dictionary::DICTIONARY_TTL;
+pub(crate) use dictionary::Dictionaries;
 
 use helpdesk_domain::PartnerId;
 use helpdesk_domain::ports::SearchFilter;
 use helpdesk_domain::search::{
-    HitTarget, MatchRank, MatchedField, NameQuery, Reading, SearchHit, SearchInput, SearchKind,
+    Dictionary, HitTarget, MatchRank, MatchedField, Reading, SearchHit, SearchInput, SearchKind,
 };
 use helpdesk_domain::{CustomerId, DeviceId, PhoneNumberId, SubscriptionId, UserId};
 use sea_orm::sea_query::IntoCondition;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::StoreError;
@@ -22,19 +27,20 @@ use crate::entity::*;
 
 type Hits = Result<Vec<SearchHit>, StoreError>;
 
-/// Names are ranked after they are read, so read more candidates than the
-/// page needs: some fall out as non-matches.
-const NAME_CANDIDATES_FACTOR: u64 = 4;
-
 /// Runs every reading of `input` for every wanted kind. The hits are not
 /// ordered yet: the caller ranks them with [`helpdesk_domain::search::rank_hits`].
 pub(crate) async fn search(
     db: &DatabaseConnection,
+    dictionaries: &Dictionaries,
     partner: PartnerId,
     input: &SearchInput,
     filter: &SearchFilter,
 ) -> Hits {
-    let q = Query { db, partner, filter };
+    let dictionary = match input.readings().iter().any(|r| matches!(r, Reading::Name(_))) {
+        true => dictionaries.of(db, partner).await?,
+        false => Default::default(),
+    };
+    let q = Query { db, partner, filter, dictionary: &dictionary };
     let mut hits = Vec::new();
     for reading in input.readings() {
         for kind in &filter.kinds {
@@ -54,28 +60,12 @@ struct Query<'a> {
     db: &'a DatabaseConnection,
     partner: PartnerId,
     filter: &'a SearchFilter,
+    /// The partner's name words (empty unless the input reads as a name).
+    dictionary: &'a Dictionary,
 }
 
 fn hit(target: HitTarget, matched_field: MatchedField, label: String) -> SearchHit {
     SearchHit { target, matched_field, rank: MatchRank::Exact, label }
-}
-
-/// `col >= prefix AND col < prefix + U+10FFFF`: every value that starts with `prefix`.
-fn starts_with(col: impl ColumnTrait, prefix: &str) -> Condition {
-    Condition::all().add(col.gte(prefix)).add(col.lt(format!("{prefix}\u{10FFFF}")))
-}
-
-/// `first% w2% w3%`: the first word as a prefix, the others as word prefixes in order.
-fn words_pattern(name: &NameQuery) -> String {
-    let mut p = String::new();
-    for (i, w) in name.words().iter().enumerate() {
-        if i > 0 {
-            p.push(' ');
-        }
-        p.push_str(w);
-        p.push('%');
-    }
-    p
 }
 
 impl Query<'_> {
@@ -171,38 +161,6 @@ impl Query<'_> {
         self.customers_through::<Entity>(C::PartnerId, C::CustomerId, C::Host.eq(host), MatchedField::MeetingSite).await
     }
 
-    async fn customers_by_name(&self, name: &NameQuery) -> Hits {
-        use customers::{Column as C, Entity};
-        let first = &name.words()[0];
-        let pattern = words_pattern(name);
-        // Every typed word is matched by the database, not after it: names
-        // starting with the first word whose later words start with the others
-        // in order (an index range, then the pattern), or a word inside a name
-        // ("pizza" in "nan pizza group"). Only true matches fill the LIMIT.
-        let cond = Condition::any()
-            .add(Condition::all().add(starts_with(C::NameKey, first)).add(C::NameKey.like(pattern.clone())))
-            .add(C::NameKey.like(format!("% {pattern}")));
-        let rows = self
-            .scoped(Entity::find(), C::PartnerId, C::Id)
-            .filter(cond)
-            .order_by_asc(C::NameKey)
-            .limit(self.filter.limit * NAME_CANDIDATES_FACTOR)
-            .all(self.db)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                let rank = name.rank(&r.name)?;
-                Some(SearchHit {
-                    target: HitTarget::Customer(CustomerId(r.id)),
-                    matched_field: MatchedField::OrganizationName,
-                    rank,
-                    label: r.name,
-                })
-            })
-            .collect())
-    }
-
     async fn users_exact(&self, cond: impl IntoCondition, field: MatchedField) -> Hits {
         use users::{Column as C, Entity};
         let rows = self
@@ -212,39 +170,6 @@ impl Query<'_> {
             .all(self.db)
             .await?;
         Ok(rows.into_iter().map(|r| hit(HitTarget::User(UserId(r.id)), field, r.display_name)).collect())
-    }
-
-    async fn users_by_name(&self, name: &NameQuery) -> Hits {
-        use users::{Column as C, Entity};
-        let first = &name.words()[0];
-        let pattern = words_pattern(name);
-        // One range scan per key, each in its own index's order: an OR of the
-        // three would make SQLite walk a partner's whole index in order.
-        let mut rows: Vec<users::Model> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for key in [C::FullKey, C::ReverseKey, C::DisplayKey] {
-            let found = self
-                .scoped(Entity::find(), C::PartnerId, C::CustomerId)
-                .filter(starts_with(key, first))
-                .filter(key.like(pattern.clone()))
-                .order_by_asc(key)
-                .limit(self.filter.limit * NAME_CANDIDATES_FACTOR)
-                .all(self.db)
-                .await?;
-            rows.extend(found.into_iter().filter(|row| seen.insert(row.id)));
-        }
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                let (field, rank) = name.rank_user(&r.first_name, &r.last_name, &r.display_name)?;
-                Some(SearchHit {
-                    target: HitTarget::User(UserId(r.id)),
-                    matched_field: field,
-                    rank,
-                    label: r.display_name,
-                })
-            })
-            .collect())
     }
 
     async fn devices(&self, cond: impl IntoCondition, field: MatchedField) -> Hits {
