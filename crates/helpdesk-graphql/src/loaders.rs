@@ -25,6 +25,7 @@ use futures::future::BoxFuture;
 use futures::stream::FuturesUnordered;
 use helpdesk_domain::model::*;
 use helpdesk_domain::ports::HelpDesk;
+use helpdesk_domain::search::Found;
 use helpdesk_domain::{
     CustomerId, DeviceId, Email, Error as DomainError, PartnerId, PhoneNumberId, SubscriptionId, UserId,
 };
@@ -38,6 +39,53 @@ pub struct Loaders {
     /// A read-only admin session's customer: records of other customers are
     /// dropped as if they did not exist.
     only_customer: Option<CustomerId>,
+    /// Records the request's search already read whole: taken by the first
+    /// load that asks for them, instead of a second read of the same rows.
+    found: std::sync::Mutex<Prefetched>,
+}
+
+/// Records handed over by a search, by kind.
+#[derive(Default)]
+struct Prefetched {
+    users: HashMap<UserId, User>,
+    devices: HashMap<DeviceId, Device>,
+    numbers: HashMap<PhoneNumberId, PhoneNumberRecord>,
+    orders: HashMap<SubscriptionId, Order>,
+    /// Customers are served by the customer cache; nothing is handed over.
+    customers: HashMap<CustomerId, Customer>,
+}
+
+impl Loaders {
+    /// Keeps the records a search read, for the resolvers that show them.
+    pub fn hand_over(&self, records: impl IntoIterator<Item = Found>) {
+        let Ok(mut found) = self.found.lock() else { return };
+        for record in records {
+            match record {
+                Found::User(u) => found.users.insert(u.id, *u).map(drop),
+                Found::Device(d) => found.devices.insert(d.id, *d).map(drop),
+                Found::PhoneNumber(n) => found.numbers.insert(n.id, *n).map(drop),
+                Found::Order(o) => found.orders.insert(o.id, *o).map(drop),
+            };
+        }
+    }
+
+    /// The handed-over records among `keys`, and the keys still to read.
+    fn take_found<K: Hash + Eq + Clone, V>(
+        &self,
+        keys: &[K],
+        pick: impl Fn(&mut Prefetched) -> &mut HashMap<K, V>,
+    ) -> (HashMap<K, V>, Vec<K>) {
+        let mut have = HashMap::new();
+        let mut missing = Vec::new();
+        let mut found = self.found.lock().ok();
+        for key in keys {
+            match found.as_mut().and_then(|f| pick(f).remove(key)) {
+                Some(v) => drop(have.insert(key.clone(), v)),
+                None => missing.push(key.clone()),
+            }
+        }
+        (have, missing)
+    }
 }
 
 /// The customer a record belongs to.
@@ -82,12 +130,14 @@ impl Loaders {
         only_customer: Option<CustomerId>,
     ) -> (DataLoader<Loaders>, BatchTasks) {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let loader =
-            DataLoader::new(Loaders { directory, partner, only_customer }, move |task: BoxFuture<'static, ()>| {
+        let loader = DataLoader::new(
+            Loaders { directory, partner, only_customer, found: Default::default() },
+            move |task: BoxFuture<'static, ()>| {
                 // The receiver lives as long as the request; a send can only fail
                 // after the request finished, when nobody waits for the batch.
                 let _ = tx.send(task);
-            });
+            },
+        );
         (loader, BatchTasks(rx))
     }
 }
@@ -154,6 +204,13 @@ impl<W: std::future::Future> std::future::Future for Drive<W> {
     }
 }
 
+/// Hands the records a search read to the request's loaders.
+pub fn hand_over(ctx: &Context<'_>, records: impl IntoIterator<Item = Found>) {
+    if let Ok(loader) = ctx.data::<DataLoader<Loaders>>() {
+        loader.loader().hand_over(records);
+    }
+}
+
 /// Loads the value for one key (batched with the other keys of this tick).
 pub async fn one<K>(ctx: &Context<'_>, key: K) -> ApiResult<Option<<Loaders as Loader<K>>::Value>>
 where
@@ -176,25 +233,30 @@ where
     Ok(one(ctx, key).await?.unwrap_or_default())
 }
 
-/// Records by their own ID.
+/// Records by their own ID: those a search handed over, then the rest in one read.
 macro_rules! by_id {
-    ($key:ty => $value:ty, $method:ident, |$v:ident| $k:expr) => {
+    ($key:ty => $value:ty, $method:ident, $found:ident, |$v:ident| $k:expr) => {
         impl Loader<$key> for Loaders {
             type Value = $value;
             type Error = ApiError;
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $value>, ApiError> {
-                let rows = self.directory.$method(self.partner, keys).await?;
-                Ok(rows.into_iter().filter(|v| self.visible(v)).map(|$v| ($k, $v)).collect())
+                let (mut have, missing) = self.take_found(keys, |f| &mut f.$found);
+                if !missing.is_empty() {
+                    let rows = self.directory.$method(self.partner, &missing).await?;
+                    have.extend(rows.into_iter().map(|$v| ($k, $v)));
+                }
+                have.retain(|_, v| self.visible(v));
+                Ok(have)
             }
         }
     };
 }
 
-by_id!(CustomerId => Customer, customers, |v| v.id);
-by_id!(UserId => User, users, |v| v.id);
-by_id!(DeviceId => Device, devices, |v| v.id);
-by_id!(PhoneNumberId => PhoneNumberRecord, phone_numbers, |v| v.id);
-by_id!(SubscriptionId => Order, orders, |v| v.id);
+by_id!(CustomerId => Customer, customers, customers, |v| v.id);
+by_id!(UserId => User, users, users, |v| v.id);
+by_id!(DeviceId => Device, devices, devices, |v| v.id);
+by_id!(PhoneNumberId => PhoneNumberRecord, phone_numbers, numbers, |v| v.id);
+by_id!(SubscriptionId => Order, orders, orders, |v| v.id);
 
 /// One-to-many relations, keyed by a newtype naming the relation.
 macro_rules! one_to_many {

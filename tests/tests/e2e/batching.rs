@@ -48,3 +48,30 @@ async fn a_page_of_fifty_costs_the_statements_of_a_page_of_one_on_postgres() {
     }
     page_cost_does_not_grow(Backend::Postgres).await;
 }
+
+/// The statements one request costs (the fewer of two runs: the agent's
+/// roles are cached for a second).
+async fn statements_for(app: &helpdesk_tests::TestApp, query: &str) -> u64 {
+    let token = app.token(helpdesk_tests::fixtures::HELP_DESK_AGENT).await;
+    let mut fewest = u64::MAX;
+    for _ in 0..2 {
+        let before = app.statements();
+        let res = app.query_with_token(Some(&token), query, json!({})).await;
+        assert!(res["errors"].is_null(), "{res}");
+        assert_eq!(res["data"]["search"]["edges"].as_array().map(Vec::len), Some(1), "{res}");
+        fewest = fewest.min(app.statements() - before);
+    }
+    fewest
+}
+
+helpdesk_tests::e2e!(
+    /// The rows a search read are the rows its page shows: asking for the
+    /// user's or the device's fields costs no statement beyond the search.
+    a_search_hands_the_rows_it_read_to_its_page, |app| async move {
+    use helpdesk_tests::fixtures::{DEVICE_MAC, USER_EMAIL};
+    for (text, kind, fields) in [(USER_EMAIL, "USER", "... on User { email displayName status firstName }"), (DEVICE_MAC, "DEVICE", "... on Device { macAddress model status }")] {
+        let bare = format!(r#"{{ search(query: "{text}", kinds: [{kind}]) {{ edges {{ score }} }} }}"#);
+        let shown = format!(r#"{{ search(query: "{text}", kinds: [{kind}]) {{ edges {{ score node {{ {fields} }} }} }} }}"#);
+        assert_eq!(statements_for(&app, &shown).await, statements_for(&app, &bare).await, "{text}: the record was read twice");
+    }
+});

@@ -308,6 +308,18 @@ pub struct SearchHit {
     pub rank: MatchRank,
     /// A name or value to order equal matches by (a customer's name, a user's email…).
     pub label: String,
+    /// The record itself when the search already read it whole: handed to
+    /// whoever shows the hit, so it is not read a second time.
+    pub found: Option<Found>,
+}
+
+/// A record a search read whole.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    User(Box<crate::model::User>),
+    Device(Box<crate::model::Device>),
+    PhoneNumber(Box<crate::model::PhoneNumberRecord>),
+    Order(Box<crate::model::Order>),
 }
 
 /// The entity a [`SearchHit`] points at.
@@ -444,7 +456,13 @@ mod tests {
 
     #[test]
     fn customers_come_before_their_users_on_ties() {
-        let hit = |target, rank| SearchHit { target, matched_field: MatchedField::Domain, rank, label: "x".into() };
+        let hit = |target, rank| SearchHit {
+            target,
+            matched_field: MatchedField::Domain,
+            rank,
+            label: "x".into(),
+            found: None,
+        };
         let user = HitTarget::User(crate::UserId::new_random());
         let customer = HitTarget::Customer(crate::CustomerId::new_random());
         let ranked = rank_hits(vec![

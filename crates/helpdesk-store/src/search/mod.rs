@@ -15,15 +15,15 @@ pub(crate) use dictionary::Dictionaries;
 use helpdesk_domain::PartnerId;
 use helpdesk_domain::ports::SearchFilter;
 use helpdesk_domain::search::{
-    Dictionary, HitTarget, MatchRank, MatchedField, Reading, SearchHit, SearchInput, SearchKind,
+    Dictionary, Found, HitTarget, MatchRank, MatchedField, Reading, SearchHit, SearchInput, SearchKind,
 };
 use helpdesk_domain::{CustomerId, DeviceId, PhoneNumberId, SubscriptionId, UserId};
 use sea_orm::sea_query::IntoCondition;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use crate::StoreError;
 use crate::entity::*;
+use crate::{StoreError, mapping};
 
 type Hits = Result<Vec<SearchHit>, StoreError>;
 
@@ -65,7 +65,22 @@ struct Query<'a> {
 }
 
 fn hit(target: HitTarget, matched_field: MatchedField, label: String) -> SearchHit {
-    SearchHit { target, matched_field, rank: MatchRank::Exact, label }
+    SearchHit { target, matched_field, rank: MatchRank::Exact, label, found: None }
+}
+
+/// An exact hit on a record read whole, handed on with it.
+fn found<R>(
+    rows: Vec<R>,
+    field: MatchedField,
+    to_hit: impl Fn(&R) -> (HitTarget, String),
+    record: impl Fn(R) -> Result<Found, StoreError>,
+) -> Hits {
+    rows.into_iter()
+        .map(|row| {
+            let (target, label) = to_hit(&row);
+            Ok(SearchHit { found: Some(record(row)?), ..hit(target, field, label) })
+        })
+        .collect()
 }
 
 impl Query<'_> {
@@ -169,7 +184,12 @@ impl Query<'_> {
             .limit(self.filter.limit)
             .all(self.db)
             .await?;
-        Ok(rows.into_iter().map(|r| hit(HitTarget::User(UserId(r.id)), field, r.display_name)).collect())
+        found(
+            rows,
+            field,
+            |r| (HitTarget::User(UserId(r.id)), r.display_name.clone()),
+            |r| Ok(Found::User(Box::new(mapping::user(r)?))),
+        )
     }
 
     async fn devices(&self, cond: impl IntoCondition, field: MatchedField) -> Hits {
@@ -181,7 +201,12 @@ impl Query<'_> {
             .limit(self.filter.limit)
             .all(self.db)
             .await?;
-        Ok(rows.into_iter().map(|r| hit(HitTarget::Device(DeviceId(r.id)), field, r.model)).collect())
+        found(
+            rows,
+            field,
+            |r| (HitTarget::Device(DeviceId(r.id)), r.model.clone()),
+            |r| Ok(Found::Device(Box::new(mapping::device(r)?))),
+        )
     }
 
     async fn phone_numbers(&self, number: &str) -> Hits {
@@ -192,10 +217,12 @@ impl Query<'_> {
             .limit(self.filter.limit)
             .all(self.db)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| hit(HitTarget::PhoneNumber(PhoneNumberId(r.id)), MatchedField::PhoneNumber, r.number))
-            .collect())
+        found(
+            rows,
+            MatchedField::PhoneNumber,
+            |r| (HitTarget::PhoneNumber(PhoneNumberId(r.id)), r.number.clone()),
+            |r| Ok(Found::PhoneNumber(Box::new(mapping::phone_number(r)?))),
+        )
     }
 
     async fn orders(&self, number: &str) -> Hits {
@@ -206,9 +233,11 @@ impl Query<'_> {
             .limit(self.filter.limit)
             .all(self.db)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| hit(HitTarget::Order(SubscriptionId(r.id)), MatchedField::WebOrderNumber, r.web_order_number))
-            .collect())
+        found(
+            rows,
+            MatchedField::WebOrderNumber,
+            |r| (HitTarget::Order(SubscriptionId(r.id)), r.web_order_number.clone()),
+            |r| Ok(Found::Order(Box::new(mapping::order(r)?))),
+        )
     }
 }

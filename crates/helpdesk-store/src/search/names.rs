@@ -13,12 +13,13 @@
 //! (exact and prefix matches), then a word inside a customer's name, then
 //! typo corrections. A later pass can only add worse matches.
 
-use helpdesk_domain::search::{HitTarget, MatchedField, NameQuery, SearchHit, Spelling};
+use helpdesk_domain::search::{Found, HitTarget, MatchedField, NameQuery, SearchHit, Spelling};
 use helpdesk_domain::{CustomerId, UserId};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{Hits, Query};
 use crate::entity::*;
+use crate::mapping;
 
 /// `col >= prefix AND col < prefix + U+10FFFF`: every value that starts with `prefix`.
 fn starts_with(col: impl ColumnTrait, prefix: &str) -> Condition {
@@ -106,34 +107,34 @@ impl Query<'_> {
             .filter_map(|(id, label)| {
                 let rank = spelling.rank(typed, |q| q.rank(&label))?;
                 let target = HitTarget::Customer(CustomerId(id));
-                Some(SearchHit { target, matched_field: MatchedField::OrganizationName, rank, label })
+                Some(SearchHit { target, matched_field: MatchedField::OrganizationName, rank, label, found: None })
             })
             .collect())
     }
 
     async fn user_names(&self, typed: &NameQuery, spelling: &Spelling, key: users::Column) -> Hits {
         use users::{Column as C, Entity};
-        let rows: Vec<(uuid::Uuid, String, String, String)> = self
+        let rows = self
             .scoped(Entity::find(), C::PartnerId, C::CustomerId)
             .filter(starts_with(key, &spelling.key_prefix()))
             .order_by_asc(key)
-            .select_only()
-            .columns([C::Id, C::FirstName, C::LastName, C::DisplayName])
             .limit(self.filter.limit)
-            .into_tuple()
             .all(self.db)
             .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(id, first, last, display)| {
-                let mut field = MatchedField::UserName;
-                let rank = spelling.rank(typed, |q| {
-                    let (f, rank) = q.rank_user(&first, &last, &display)?;
-                    field = f;
-                    Some(rank)
-                })?;
-                Some(SearchHit { target: HitTarget::User(UserId(id)), matched_field: field, rank, label: display })
-            })
-            .collect())
+        let mut hits = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut field = MatchedField::UserName;
+            let Some(rank) = spelling.rank(typed, |q| {
+                let (f, rank) = q.rank_user(&row.first_name, &row.last_name, &row.display_name)?;
+                field = f;
+                Some(rank)
+            }) else {
+                continue;
+            };
+            let (target, label) = (HitTarget::User(UserId(row.id)), row.display_name.clone());
+            let found = Some(Found::User(Box::new(mapping::user(row)?)));
+            hits.push(SearchHit { target, matched_field: field, rank, label, found });
+        }
+        Ok(hits)
     }
 }
