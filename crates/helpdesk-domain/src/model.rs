@@ -336,6 +336,8 @@ pub struct OutgoingEmail {
 /// One line of the audit trail: who looked up or did what, when, with what outcome.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEntry {
+    /// Made when the entry is, so a retried write cannot record it twice.
+    pub id: uuid::Uuid,
     pub partner_id: crate::PartnerId,
     pub agent_id: crate::AgentId,
     pub at: DateTime<Utc>,

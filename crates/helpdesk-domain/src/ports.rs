@@ -23,11 +23,21 @@ use crate::search::{SearchHit, SearchInput, SearchKind};
 use crate::verification::CheckOutcome;
 use crate::web::WebOrderNumber;
 
-/// A window into a list: skip `offset`, take at most `limit`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A window into a list: at most `limit` rows, starting after the row whose
+/// sort key is `after` (a keyset page: the database seeks to that key in its
+/// index, so the 50th page costs what the first does).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
-    pub offset: u64,
+    pub after: Option<PageKey>,
     pub limit: u64,
+}
+
+/// Where a row sorts in its list: the value the list is ordered by (an
+/// email, a model, a number, a time in RFC 3339), then the row's ID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageKey {
+    pub value: String,
+    pub id: uuid::Uuid,
 }
 
 /// What to search and where.

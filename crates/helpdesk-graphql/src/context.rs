@@ -128,6 +128,7 @@ impl RequestContext {
         detail: Option<String>,
     ) {
         let entry = AuditEntry {
+            id: uuid::Uuid::now_v7(),
             partner_id: self.agent.partner_id,
             agent_id: self.agent.id,
             at: self.now(),

@@ -53,11 +53,11 @@ pub fn offset(after: Option<&str>) -> usize {
     PageRequest::parse(Some(0), after).map(|p| p.offset as usize).unwrap_or(0)
 }
 
-/// A Relay connection: the rows it reads and skips, and each item's selection.
-pub fn connection(first: Option<i32>, after: Option<&String>, child: usize) -> usize {
-    let (page, offset) = (page(first), offset(after.map(String::as_str)));
-    let rows = offset.saturating_add(page) / ROWS_PER_UNIT;
-    2usize.saturating_add(rows).saturating_add(page.max(1).saturating_mul(child)).min(FIELD_CEILING)
+/// A Relay connection: the rows it reads (a keyset page skips none, however
+/// deep its cursor), and each item's selection.
+pub fn connection(first: Option<i32>, child: usize) -> usize {
+    let page = page(first);
+    2usize.saturating_add(page / ROWS_PER_UNIT).saturating_add(page.max(1).saturating_mul(child)).min(FIELD_CEILING)
 }
 
 /// A search: per distinct kind, its statements and the rows it may read;
@@ -176,7 +176,7 @@ mod tests {
     fn nested_huge_pages_never_wrap_the_cost_round() {
         let mut cost = 1;
         for _ in 0..10 {
-            cost = connection(Some(i32::MAX), None, cost);
+            cost = connection(Some(i32::MAX), cost);
         }
         assert_eq!(cost, FIELD_CEILING);
         assert!(cost.saturating_mul(64 * 1024) > 5000);
@@ -192,9 +192,8 @@ mod tests {
     }
 
     #[test]
-    fn a_deep_offset_costs_the_rows_it_skips() {
+    fn a_deep_search_offset_costs_the_rows_it_skips() {
         let deep = crate::ids::cursor(9_000);
         assert!(search(Some(20), Some(&deep), None, 5) > search(Some(20), None, None, 5) + 1_000);
-        assert!(connection(Some(20), Some(&deep), 5) > connection(Some(20), None, 5) + 400);
     }
 }

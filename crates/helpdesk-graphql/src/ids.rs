@@ -7,6 +7,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use helpdesk_domain::ports::PageKey;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
@@ -77,37 +78,82 @@ pub const DEFAULT_PAGE: i32 = 20;
 /// should be narrowed, not paged through.
 pub const MAX_OFFSET: u64 = 10_000;
 
-/// A validated `first`/`after` pair.
+/// A validated `first`/`after` pair of a search: results are ranked in
+/// memory, so a search cursor is a position in the ranking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
     pub offset: u64,
     pub first: u64,
 }
 
+/// `first` between 0 and 100, 20 if not given.
+fn page_size(first: Option<i32>) -> ApiResult<u64> {
+    let first = first.unwrap_or(DEFAULT_PAGE);
+    if !(0..=MAX_PAGE).contains(&first) {
+        return Err(ApiError::bad_input(format!("first must be between 0 and {MAX_PAGE}")));
+    }
+    Ok(first as u64)
+}
+
+/// What a cursor the gateway gave out says, base64 of the text.
+fn cursor_text(cursor: &str) -> ApiResult<String> {
+    let raw = URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| bad_cursor())?;
+    String::from_utf8(raw).map_err(|_| bad_cursor())
+}
+
+fn bad_cursor() -> ApiError {
+    ApiError::bad_input("this cursor is not one the gateway gave out")
+}
+
 impl PageRequest {
     /// Validates `first` (0 to 100) and decodes `after`.
     pub fn parse(first: Option<i32>, after: Option<&str>) -> ApiResult<Self> {
-        let first = first.unwrap_or(DEFAULT_PAGE);
-        if !(0..=MAX_PAGE).contains(&first) {
-            return Err(ApiError::bad_input(format!("first must be between 0 and {MAX_PAGE}")));
-        }
+        let first = page_size(first)?;
         let offset = match after {
             None => 0,
             Some(cursor) => decode_cursor(cursor)? + 1,
         };
-        Ok(PageRequest { offset, first: first as u64 })
+        Ok(PageRequest { offset, first })
     }
 }
 
-/// The cursor of the item at `offset`.
+/// A validated `first`/`after` pair of a list the database orders (a
+/// customer's users, devices, numbers; the audit log): the cursor is the
+/// last row's sort key, and the next page starts after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeysetRequest {
+    pub after: Option<PageKey>,
+    pub first: u64,
+}
+
+impl KeysetRequest {
+    /// Validates `first` (0 to 100) and decodes `after`.
+    pub fn parse(first: Option<i32>, after: Option<&str>) -> ApiResult<Self> {
+        let first = page_size(first)?;
+        let after = after
+            .map(|cursor| {
+                let text = cursor_text(cursor)?;
+                let (id, value) = text.strip_prefix("k:").and_then(|t| t.split_once(':')).ok_or_else(bad_cursor)?;
+                Ok::<_, ApiError>(PageKey { id: Uuid::parse_str(id).map_err(|_| bad_cursor())?, value: value.into() })
+            })
+            .transpose()?;
+        Ok(KeysetRequest { after, first })
+    }
+}
+
+/// The cursor of a row of an ordered list.
+pub fn key_cursor(key: &PageKey) -> String {
+    URL_SAFE_NO_PAD.encode(format!("k:{}:{}", key.id, key.value))
+}
+
+/// The cursor of the item at `offset` of a search.
 pub fn cursor(offset: u64) -> String {
     URL_SAFE_NO_PAD.encode(format!("o:{offset}"))
 }
 
 fn decode_cursor(cursor: &str) -> ApiResult<u64> {
-    let bad = || ApiError::bad_input("this cursor is not one the gateway gave out");
-    let raw = URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| bad())?;
-    let text = String::from_utf8(raw).map_err(|_| bad())?;
+    let bad = bad_cursor;
+    let text = cursor_text(cursor)?;
     let n: u64 = text.strip_prefix("o:").and_then(|n| n.parse().ok()).ok_or_else(bad)?;
     if n >= MAX_OFFSET {
         return Err(ApiError::bad_input("this list is too long to page through; narrow the search"));

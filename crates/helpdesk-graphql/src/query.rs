@@ -4,14 +4,14 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use helpdesk_domain::ports::AuditFilter;
+use helpdesk_domain::ports::{AuditFilter, PageKey};
 use helpdesk_domain::{
     AgentId, CustomerId, DeviceId, Error as DomainError, PhoneNumberId, SubscriptionId, UserId, WebOrderNumber,
 };
 
 use crate::context::request;
 use crate::error::{ApiError, ApiResult};
-use crate::ids::{NodeType, PageRequest, decode, decode_as, encode};
+use crate::ids::{KeysetRequest, NodeType, decode, decode_as, encode};
 use crate::loaders;
 use crate::types::{
     self, Agent, AuditEntry, Customer, Device, Node, Order, PhoneNumber, SearchConnection, SearchKind, User,
@@ -177,14 +177,18 @@ impl Query {
     ) -> ApiResult<Connection<String, AuditEntry>> {
         let rc = request(ctx)?;
         let scope = rc.partner_admin()?;
-        let req = PageRequest::parse(first, after.as_deref())?;
+        let req = KeysetRequest::parse(first, after.as_deref())?;
         let filter = AuditFilter {
             agent: agent_id.map(|id| decode_as(&id, NodeType::Agent).map(AgentId)).transpose()?,
             customer: customer_id.map(|id| decode_as(&id, NodeType::Customer).map(CustomerId)).transpose()?,
             since,
             until,
         };
-        let rows = rc.helpdesk().audit_log(scope.partner_id, &filter, types::store_page(req)).await?;
-        Ok(types::connection(req, rows.into_iter().map(AuditEntry::from).collect()))
+        let rows = rc.helpdesk().audit_log(scope.partner_id, &filter, types::store_page(&req)).await?;
+        let key = |e: &helpdesk_domain::model::AuditEntry| PageKey {
+            value: e.at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+            id: e.id,
+        };
+        Ok(types::connection(&req, rows.into_iter().map(|e| (key(&e), AuditEntry::from(e))).collect()))
     }
 }

@@ -256,11 +256,18 @@ impl HelpDesk for Store {
         if let Some(t) = filter.until {
             cond = cond.add(C::At.lt(t));
         }
+        // Newest first: the page after a key holds what is older than it.
+        if let Some(key) = &page.after {
+            let at = chrono::DateTime::parse_from_rfc3339(&key.value)
+                .map_err(|_| helpdesk_domain::Error::invalid("this cursor is not one the gateway gave out"))?
+                .with_timezone(&chrono::Utc);
+            cond = cond
+                .add(Condition::any().add(C::At.lt(at)).add(Condition::all().add(C::At.eq(at)).add(C::Id.lt(key.id))));
+        }
         let rows = audit_log::Entity::find()
             .filter(cond)
             .order_by_desc(C::At)
             .order_by_desc(C::Id)
-            .offset(page.offset)
             .limit(page.limit)
             .all(self.db())
             .await

@@ -12,7 +12,6 @@ use futures::FutureExt;
 use helpdesk_domain::model::AuditEntry;
 use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel};
 use tokio::sync::mpsc;
-use uuid::Uuid;
 
 use crate::entity::audit_log;
 use crate::{Store, StoreError};
@@ -24,7 +23,7 @@ pub(crate) async fn insert(db: &impl ConnectionTrait, entries: &[AuditEntry]) ->
     for chunk in entries.chunks(BATCH) {
         let rows = chunk.iter().map(|e| {
             audit_log::Model {
-                id: Uuid::now_v7(),
+                id: e.id,
                 partner_id: e.partner_id.0,
                 agent_id: e.agent_id.0,
                 at: e.at,
@@ -36,7 +35,9 @@ pub(crate) async fn insert(db: &impl ConnectionTrait, entries: &[AuditEntry]) ->
             }
             .into_active_model()
         });
-        audit_log::Entity::insert_many(rows).exec_without_returning(db).await?;
+        // A batch retried after a partial failure skips the entries already written.
+        let skip_written = sea_orm::sea_query::OnConflict::column(audit_log::Column::Id).do_nothing().to_owned();
+        audit_log::Entity::insert_many(rows).on_conflict(skip_written).exec_without_returning(db).await?;
     }
     Ok(())
 }

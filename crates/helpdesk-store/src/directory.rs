@@ -12,7 +12,7 @@ use helpdesk_domain::search::{SearchHit, SearchInput};
 use helpdesk_domain::{
     AgentId, CustomerId, DeviceId, Email, PartnerId, PhoneNumber, PhoneNumberId, SubscriptionId, UserId, WebOrderNumber,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::cache::CustomerSummary;
@@ -34,19 +34,24 @@ async fn rows_in<E: EntityTrait>(
     Ok(E::find().filter(partner_col.eq(partner.0)).filter(col.is_in(keys)).all(db).await?)
 }
 
-/// One page of a customer's rows of `E`, in `order`.
+/// One page of a customer's rows of `E`, ordered by `(order, id)` and
+/// starting after the page's key: `order > v OR (order = v AND id > k)`.
 async fn page_of<E: EntityTrait>(
     db: &DatabaseConnection,
     (partner_col, partner): (E::Column, PartnerId),
     (customer_col, customer): (E::Column, CustomerId),
-    order: &[E::Column],
+    (order, id): (E::Column, E::Column),
     page: Page,
 ) -> std::result::Result<Vec<E::Model>, StoreError> {
     let mut select = E::find().filter(partner_col.eq(partner.0)).filter(customer_col.eq(customer.0));
-    for col in order {
-        select = select.order_by_asc(*col);
+    if let Some(key) = &page.after {
+        select = select.filter(
+            Condition::any()
+                .add(order.gt(key.value.as_str()))
+                .add(Condition::all().add(order.eq(key.value.as_str())).add(id.gt(key.id))),
+        );
     }
-    Ok(select.offset(page.offset).limit(page.limit).all(db).await?)
+    Ok(select.order_by_asc(order).order_by_asc(id).limit(page.limit).all(db).await?)
 }
 
 /// Licenses per customer and offer, summed over the customers' active subscriptions.
@@ -343,15 +348,16 @@ impl Directory for Store {
     async fn users_of_customer(&self, partner: PartnerId, customer: CustomerId, page: Page) -> Result<Vec<User>> {
         use users::{Column as C, Entity};
         let rows =
-            page_of::<Entity>(self.db(), (C::PartnerId, partner), (C::CustomerId, customer), &[C::Email], page).await?;
+            page_of::<Entity>(self.db(), (C::PartnerId, partner), (C::CustomerId, customer), (C::Email, C::Id), page)
+                .await?;
         Ok(all(rows, mapping::user)?)
     }
 
     async fn devices_of_customer(&self, partner: PartnerId, customer: CustomerId, page: Page) -> Result<Vec<Device>> {
         use devices::{Column as C, Entity};
-        let order = [C::Model, C::Id];
+        let order = (C::Model, C::Id);
         let rows =
-            page_of::<Entity>(self.db(), (C::PartnerId, partner), (C::CustomerId, customer), &order, page).await?;
+            page_of::<Entity>(self.db(), (C::PartnerId, partner), (C::CustomerId, customer), order, page).await?;
         Ok(all(rows, mapping::device)?)
     }
 
@@ -362,8 +368,9 @@ impl Directory for Store {
         page: Page,
     ) -> Result<Vec<PhoneNumberRecord>> {
         use phone_numbers::{Column as C, Entity};
-        let rows = page_of::<Entity>(self.db(), (C::PartnerId, partner), (C::CustomerId, customer), &[C::Number], page)
-            .await?;
+        let rows =
+            page_of::<Entity>(self.db(), (C::PartnerId, partner), (C::CustomerId, customer), (C::Number, C::Id), page)
+                .await?;
         Ok(all(rows, mapping::phone_number)?)
     }
 }

@@ -192,6 +192,7 @@ pub(crate) fn grant(row: read_only_grants::Model) -> R<ReadOnlyGrant> {
 
 pub(crate) fn audit_entry(row: audit_log::Model) -> R<AuditEntry> {
     Ok(AuditEntry {
+        id: row.id,
         partner_id: PartnerId(row.partner_id),
         agent_id: AgentId(row.agent_id),
         at: row.at,

@@ -13,8 +13,9 @@ use super::search::search;
 use super::{CustomerStatus, Device, Order, PhoneNumber, SearchArgs, SearchConnection, SearchKind, User};
 use crate::context::request;
 use crate::error::ApiResult;
-use crate::ids::{NodeType, PageRequest, encode};
+use crate::ids::{KeysetRequest, NodeType, encode};
 use crate::loaders::{self, AdminsOf, DomainsOf, GrantOf, LicenseTotalsOf, MeetingSitesOf, OrdersOf};
+use helpdesk_domain::ports::PageKey;
 
 /// A customer organisation managed by the agent's partner.
 pub struct Customer(model::Customer);
@@ -155,40 +156,46 @@ impl Customer {
         })
     }
     /// The organisation's users, by email address.
-    #[graphql(complexity = "crate::cost::connection(first, after.as_ref(), child_complexity)")]
+    #[graphql(complexity = "crate::cost::connection(first, child_complexity)")]
     async fn users(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<String, User>> {
-        let (req, rc) = (PageRequest::parse(first, after.as_deref())?, request(ctx)?);
-        let rows = rc.directory().users_of_customer(rc.agent.partner_id, self.0.id, store_page(req)).await?;
-        Ok(connection(req, rows.into_iter().map(|u| User::shown(ctx, u)).collect()))
+        let (req, rc) = (KeysetRequest::parse(first, after.as_deref())?, request(ctx)?);
+        let rows = rc.directory().users_of_customer(rc.agent.partner_id, self.0.id, store_page(&req)).await?;
+        let key = |u: &helpdesk_domain::model::User| PageKey { value: u.email.as_str().into(), id: u.id.0 };
+        Ok(connection(&req, rows.into_iter().map(|u| (key(&u), User::shown(ctx, u))).collect()))
     }
     /// The organisation's devices, third-party ones included.
-    #[graphql(complexity = "crate::cost::connection(first, after.as_ref(), child_complexity)")]
+    #[graphql(complexity = "crate::cost::connection(first, child_complexity)")]
     async fn devices(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<String, Device>> {
-        let (req, rc) = (PageRequest::parse(first, after.as_deref())?, request(ctx)?);
-        let rows = rc.directory().devices_of_customer(rc.agent.partner_id, self.0.id, store_page(req)).await?;
-        Ok(connection(req, rows.into_iter().map(Device).collect()))
+        let (req, rc) = (KeysetRequest::parse(first, after.as_deref())?, request(ctx)?);
+        let rows = rc.directory().devices_of_customer(rc.agent.partner_id, self.0.id, store_page(&req)).await?;
+        Ok(connection(
+            &req,
+            rows.into_iter().map(|d| (PageKey { value: d.model.clone(), id: d.id.0 }, Device(d))).collect(),
+        ))
     }
     /// The organisation's phone numbers.
-    #[graphql(complexity = "crate::cost::connection(first, after.as_ref(), child_complexity)")]
+    #[graphql(complexity = "crate::cost::connection(first, child_complexity)")]
     async fn phone_numbers(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<Connection<String, PhoneNumber>> {
-        let (req, rc) = (PageRequest::parse(first, after.as_deref())?, request(ctx)?);
-        let rows = rc.directory().phone_numbers_of_customer(rc.agent.partner_id, self.0.id, store_page(req)).await?;
-        Ok(connection(req, rows.into_iter().map(PhoneNumber).collect()))
+        let (req, rc) = (KeysetRequest::parse(first, after.as_deref())?, request(ctx)?);
+        let rows = rc.directory().phone_numbers_of_customer(rc.agent.partner_id, self.0.id, store_page(&req)).await?;
+        let key =
+            |n: &helpdesk_domain::model::PhoneNumberRecord| PageKey { value: n.number.as_str().into(), id: n.id.0 };
+        Ok(connection(&req, rows.into_iter().map(|n| (key(&n), PhoneNumber(n))).collect()))
     }
     /// The same search as the top-level one, inside this organisation only (S14).
     #[graphql(complexity = "crate::cost::search(first, after.as_ref(), kinds.as_ref(), child_complexity)")]
