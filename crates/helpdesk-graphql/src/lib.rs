@@ -18,6 +18,7 @@
 //! - [`ids`]: opaque global IDs, cursors and page sizes.
 //! - [`limits`]: body, batch, alias and depth limits.
 //! - [`cost`]: what an operation costs, the budget it must fit, `extensions.cost`.
+//! - [`documents`]: parsed documents kept by their text, so a known one is not parsed again.
 //! - [`error`]: the one mapping of every failure to `extensions.code`.
 //! - [`http`]: the axum router, `/graphql` and the embedded GraphiQL.
 //! - [`edge`]: request IDs, the time limit and load shedding in front of `/graphql`.
@@ -26,6 +27,7 @@
 pub mod auth;
 pub mod context;
 pub mod cost;
+pub mod documents;
 pub mod edge;
 pub mod error;
 pub mod http;
@@ -55,8 +57,7 @@ pub fn schema(limits: &Limits) -> HelpdeskSchema {
         .extension(cost::CostBudget::new(limits.cost))
         .limit_recursive_depth(32)
         .limit_directives(10)
-        // A tracing span per resolver, inside the request's span (request ID, operation).
-        .extension(async_graphql::extensions::Tracing)
+        .extension(documents::ParsedDocuments::new())
         .finish()
 }
 

@@ -110,9 +110,11 @@ impl Store {
             .acquire_timeout(options.acquire_timeout)
             .connect_timeout(options.acquire_timeout)
             .sqlx_logging(false)
-            // A name search's best plan depends on its prefix: with PostgreSQL's
-            // generic plans for prepared statements, a later search could walk a
-            // partner's whole index in order. Plan each statement for its values.
+            // PostgreSQL's default plan cache is kept: after five runs of a
+            // prepared statement it reuses a generic plan when that is no worse,
+            // so an exact look-up is not planned again on every request. Every
+            // name search is a bounded range in index order (search/names.rs),
+            // whose generic plan is the same index scan for any prefix.
             .map_sqlx_postgres_opts({
                 let timeout = options.statement_timeout.as_millis().to_string();
                 // TLS to a PostgreSQL on this very machine protects nothing and
@@ -120,8 +122,7 @@ impl Store {
                 // off for loopback, unless the URL asks for it (`sslmode=`).
                 let plain_loopback = !options.url.contains("sslmode=");
                 move |o| {
-                    let o =
-                        o.options([("plan_cache_mode", "force_custom_plan"), ("statement_timeout", timeout.as_str())]);
+                    let o = o.options([("statement_timeout", timeout.as_str())]);
                     let loopback =
                         matches!(o.get_host(), "127.0.0.1" | "localhost" | "::1") || o.get_host().starts_with('/');
                     if plain_loopback && loopback { o.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable) } else { o }
@@ -171,6 +172,14 @@ impl Store {
     /// The customer cache (its state and counters).
     pub fn cache(&self) -> &cache::CustomerCache {
         &self.cache
+    }
+
+    /// Gathers the planner's statistics (PostgreSQL), after a bulk load.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        if self.db.get_database_backend() == DbBackend::Postgres {
+            self.db.execute_unprepared("ANALYZE").await?;
+        }
+        Ok(())
     }
 
     /// Whether the database answers and every migration is applied (`/readyz`).
