@@ -30,6 +30,12 @@ impl ParsedDocuments {
     pub fn new() -> Self {
         ParsedDocuments { documents: moka::sync::Cache::new(CAPACITY) }
     }
+
+    /// The parsed document of a text seen before. (Only the schema adds
+    /// documents, once they passed its depth and directive checks.)
+    pub fn get(&self, query: &str) -> Option<ExecutableDocument> {
+        self.documents.get(query)
+    }
 }
 
 impl Default for ParsedDocuments {

@@ -45,6 +45,8 @@ pub struct AppState {
     pub probe: Arc<dyn Probe>,
     /// In demo mode, the agent GraphiQL opens signed in as (a fresh token per page load).
     pub graphiql_agent: Option<helpdesk_domain::AgentId>,
+    /// Parsed documents, shared with the schema.
+    pub documents: crate::documents::ParsedDocuments,
 }
 
 /// The gateway's routes.
@@ -229,11 +231,20 @@ async fn get_graphql(State(app): State<Arc<AppState>>, request: axum::extract::R
 
 /// Checks the per-operation limits the schema does not check itself, and
 /// names the operation for metrics and logs by its first root field
-/// (`search`). The document is parsed once, here.
-fn check_operation(request: &Request, limits: &Limits, metrics: &Metrics, over_get: bool) -> Result<String, ApiError> {
-    // A document that does not parse is reported by the schema, with position.
-    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
-        return Ok("unparsed".into());
+/// (`search`). A known document comes from the cache of parsed documents; a
+/// new one is parsed here once and handed to the schema with the request.
+fn check_operation(request: &mut Request, app: &AppState, over_get: bool) -> Result<String, ApiError> {
+    let (limits, metrics) = (&app.limits, &app.metrics);
+    let doc = match app.documents.get(&request.query) {
+        Some(doc) => doc,
+        // A document that does not parse is reported by the schema, with position.
+        None => match async_graphql::parser::parse_query(&request.query) {
+            Ok(doc) => {
+                request.set_parsed_query(doc.clone());
+                doc
+            }
+            Err(_) => return Ok("unparsed".into()),
+        },
     };
     if count_aliases(&doc) > limits.aliases {
         return Err(ApiError::Rejected(format!("an operation may use at most {} aliases", limits.aliases)));
@@ -258,8 +269,8 @@ async fn execute(
         Err(e) => return refuse(e, request_id),
     };
     let mut responses = Vec::with_capacity(requests.len());
-    for request in requests {
-        let operation = match check_operation(&request, &app.limits, &app.metrics, over_get) {
+    for mut request in requests {
+        let operation = match check_operation(&mut request, app, over_get) {
             Ok(label) => label,
             Err(e) if batched => {
                 responses.push(Response::from_errors(vec![e.into_server_error(request_id)]));

@@ -50,18 +50,19 @@ pub use limits::Limits;
 /// The served schema.
 pub type HelpdeskSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
-/// Builds the schema with its depth and complexity limits.
-pub fn schema(limits: &Limits) -> HelpdeskSchema {
+/// Builds the schema with its depth and complexity limits, keeping parsed
+/// documents in `documents` (shared with the HTTP layer's checks).
+pub fn schema(limits: &Limits, documents: &documents::ParsedDocuments) -> HelpdeskSchema {
     Schema::build(query::Query, mutation::Mutation, EmptySubscription)
         .limit_depth(limits.depth)
         .extension(cost::CostBudget::new(limits.cost))
         .limit_recursive_depth(32)
         .limit_directives(10)
-        .extension(documents::ParsedDocuments::new())
+        .extension(documents.clone())
         .finish()
 }
 
 /// The schema in SDL, as checked in at the repository root (`schema.graphql`).
 pub fn sdl() -> String {
-    schema(&Limits::default()).sdl()
+    schema(&Limits::default(), &documents::ParsedDocuments::new()).sdl()
 }

@@ -162,7 +162,8 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
         clock,
         limiter: Arc::new(helpdesk_store::limiter::AgentLimiter::new(config.limiter_options())?),
     };
-    let schema = helpdesk_graphql::schema(&limits);
+    let documents = helpdesk_graphql::documents::ParsedDocuments::new();
+    let schema = helpdesk_graphql::schema(&limits, &documents);
     let metrics = helpdesk_graphql::ops::Metrics::new(&schema.sdl());
     let state = AppState {
         schema,
@@ -171,6 +172,7 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
         metrics,
         probe: Arc::new(probe::StoreProbe(store.clone(), audit_lost)),
         graphiql_agent: demo_agent,
+        documents,
     };
     let app = helpdesk_graphql::router(state);
     let (tx, rx) = oneshot::channel::<()>();
