@@ -18,6 +18,7 @@
 mod floor;
 mod keys;
 mod load;
+mod names;
 mod scenarios;
 
 use std::path::PathBuf;
@@ -59,6 +60,10 @@ struct Args {
     /// Skip the direct SQL baseline and the floor server.
     #[arg(long)]
     gateway_only: bool,
+    /// Instead of the load: search every customer of the partner by its full
+    /// name, its first two words and its first word plus two letters of the next.
+    #[arg(long)]
+    check_names: bool,
     /// Run the floor server instead (used by the benchmark itself).
     #[arg(long, hide = true)]
     serve_floor: Option<std::net::SocketAddr>,
@@ -255,6 +260,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     eprintln!("{} keys of partner {}", keys.len(), keys.partner);
     let (gateway, url, token) = start_gateway(&args).await?;
     let pid = gateway.0.id();
+    if args.check_names {
+        let (asked, missed, first) = names::check(&keys, &url, &token, args.concurrency).await;
+        println!(
+            "{asked} name searches over {} customers; {missed} without their customer in the top 5",
+            keys.customers.len()
+        );
+        for miss in first {
+            println!("  missed: {miss}");
+        }
+        return Ok(());
+    }
     let scenarios = if args.only.is_empty() { Scenario::ALL.to_vec() } else { args.only.clone() };
 
     println!(
