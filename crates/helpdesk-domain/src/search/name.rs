@@ -83,15 +83,16 @@ impl NameQuery {
     /// Every word but the last is a whole word: the word itself if some name
     /// has it, else the dictionary's words that start with it ("jo" → "john",
     /// "josé"), and its corrections. The last word is still being typed, so it
-    /// stays a prefix, or is one of its corrections.
+    /// stays a prefix (if some word of a name starts with it), or is one of its
+    /// corrections. A spelling no name can start with is not looked up.
     pub fn spellings(&self, dictionary: &Dictionary) -> Vec<Spelling> {
         let mut spellings = vec![Spelling { words: Vec::new(), typos: 0 }];
         let last = self.words.len() - 1;
         for (i, typed) in self.words.iter().enumerate() {
             let mut choices: Vec<(&str, usize)> = Vec::new();
-            if i == last || dictionary.contains(typed) {
+            if dictionary.contains(typed) || (i == last && dictionary.completions(typed).next().is_some()) {
                 choices.push((typed, 0));
-            } else {
+            } else if i != last {
                 choices.extend(dictionary.completions(typed).map(|w| (w, 0)));
             }
             choices.extend(dictionary.near(typed).into_iter().map(|w| (w, 1)));
@@ -279,7 +280,8 @@ mod tests {
         let d = Dictionary::new(["John Smith", "Jonas Smyth", "Nova Dental Group"]);
         assert_eq!(prefixes("john smi", &d), vec![("john smi".into(), 0)]);
         assert_eq!(prefixes("jo sm", &d), vec![("john sm".into(), 0), ("jonas sm".into(), 0)]);
-        assert_eq!(prefixes("smeth", &d), vec![("smeth".into(), 0), ("smith".into(), 1), ("smyth".into(), 1)]);
+        assert_eq!(prefixes("smi", &d), vec![("smi".into(), 0)], "an unfinished last word stays a prefix");
+        assert_eq!(prefixes("smeth", &d), vec![("smith".into(), 1), ("smyth".into(), 1)], "no name starts with smeth");
         assert_eq!(prefixes("nova dentla gr", &d), vec![("nova dental gr".into(), 1)]);
         assert!(prefixes("xavier smith", &d).is_empty(), "a finished word no name has");
     }

@@ -13,7 +13,7 @@
 //! (exact and prefix matches), then a word inside a customer's name, then
 //! typo corrections. A later pass can only add worse matches.
 
-use helpdesk_domain::search::{Found, HitTarget, MatchedField, NameQuery, SearchHit, Spelling};
+use helpdesk_domain::search::{Found, HitTarget, MatchRank, MatchedField, NameQuery, SearchHit, Spelling};
 use helpdesk_domain::{CustomerId, UserId};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -60,7 +60,14 @@ impl Query<'_> {
             }
             // One range per key, each in its own index's order: an OR of the
             // three would make SQLite walk a partner's whole index in order.
+            // A page already full of matches as good as the best this spelling
+            // can give (exact for the typed words, typo for a correction)
+            // cannot be outranked by the other keys: they are not read.
+            let best = if spelling.typos() > 0 { MatchRank::Typo } else { MatchRank::Exact };
             for key in [users::Column::FullKey, users::Column::ReverseKey, users::Column::DisplayKey] {
+                if self.page_is_full(&hits) && hits.iter().all(|h| h.rank >= best) {
+                    break;
+                }
                 hits.extend(self.user_names(name, &spelling, key).await?);
             }
         }
