@@ -10,8 +10,17 @@
 //! answer, each gateway keeps its own bucket in process (`governor`): the
 //! limit then holds per gateway instead of overall, and no request waits on a
 //! dead Redis.
+//!
+//! A Redis round trip per request would cost a fifth of the gateway's
+//! throughput, so a gateway takes points from the shared bucket a *lease* at
+//! a time (a hundredth of the bucket, at most [`MAX_LEASE`]) and spends them
+//! locally for up to [`LEASE_LIFETIME`]. Leased points count as spent for
+//! every gateway at once, and unspent ones simply lapse, so an agent never
+//! gets more than its bucket; near the limit, when a lease cannot be had, a
+//! request asks Redis for exactly its own cost.
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -35,13 +44,22 @@ pub struct LimiterOptions {
     pub redis_timeout: Duration,
 }
 
+/// The most points one lease takes from an agent's shared bucket.
+pub const MAX_LEASE: u64 = 10_000;
+/// How long leased points may be spent before they lapse.
+pub const LEASE_LIFETIME: Duration = Duration::from_secs(1);
+
 /// The buckets, in Redis or in process.
 pub struct AgentLimiter {
     options: LimiterOptions,
     local: Option<DefaultKeyedRateLimiter<AgentId>>,
     redis: Option<(redis::Client, Mutex<Option<redis::aio::ConnectionManager>>)>,
+    /// Points this gateway took from each agent's shared bucket and has not spent yet.
+    leases: moka::sync::Cache<AgentId, Arc<AtomicU64>>,
     /// Redis calls that failed (the local bucket answered instead).
     pub redis_errors: AtomicU64,
+    /// Redis calls made (each took a lease or one request's cost).
+    pub redis_calls: AtomicU64,
 }
 
 impl std::fmt::Debug for AgentLimiter {
@@ -69,6 +87,9 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate) + 1000)
 return 0
 ";
 
+/// [`SPEND`], sent by its SHA once Redis knows it (`EVALSHA`).
+static SPEND_SCRIPT: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| redis::Script::new(SPEND));
+
 impl AgentLimiter {
     /// Buckets set up by `options` (Redis is connected on first use).
     pub fn new(options: LimiterOptions) -> Result<AgentLimiter, crate::StoreError> {
@@ -83,13 +104,40 @@ impl AgentLimiter {
             )),
             _ => None,
         };
-        Ok(AgentLimiter { options, local, redis, redis_errors: AtomicU64::new(0) })
+        let leases = moka::sync::Cache::builder().max_capacity(100_000).time_to_live(LEASE_LIFETIME).build();
+        Ok(AgentLimiter {
+            options,
+            local,
+            redis,
+            leases,
+            redis_errors: AtomicU64::new(0),
+            redis_calls: AtomicU64::new(0),
+        })
+    }
+
+    /// Spends `cost` from this gateway's lease of the agent's points, if it holds enough.
+    fn spend_leased(&self, agent: AgentId, cost: u64) -> bool {
+        self.leases.get(&agent).is_some_and(|points| {
+            points.fetch_update(Ordering::AcqRel, Ordering::Acquire, |p| p.checked_sub(cost)).is_ok()
+        })
+    }
+
+    /// The shared bucket's answer for `cost`, taking a lease of more when it can.
+    async fn spend_shared(&self, agent: AgentId, cost: u64) -> Option<Result<(), Duration>> {
+        let lease = (u64::from(self.options.burst) / 100).min(MAX_LEASE);
+        if lease > cost && self.spend_in_redis(agent, lease).await?.is_ok() {
+            self.leases.insert(agent, Arc::new(AtomicU64::new(lease - cost)));
+            return Some(Ok(()));
+        }
+        // No lease (a small bucket, or not a whole lease left): this request's own cost may still be.
+        self.spend_in_redis(agent, cost).await
     }
 
     /// The Redis bucket's answer: `Some(Ok)` taken, `Some(Err(wait))` refused,
     /// `None` Redis did not answer.
     async fn spend_in_redis(&self, agent: AgentId, cost: u64) -> Option<Result<(), Duration>> {
         let (client, conn) = self.redis.as_ref()?;
+        self.redis_calls.fetch_add(1, Ordering::Relaxed);
         let call = async {
             let mut guard = conn.lock().await;
             let mut c = match guard.as_ref() {
@@ -106,14 +154,12 @@ impl AgentLimiter {
             };
             drop(guard);
             let key = format!("{}:cost-bucket:{}", self.options.redis_prefix, agent.0);
-            redis::cmd("EVAL")
-                .arg(SPEND)
-                .arg(1)
-                .arg(key)
+            SPEND_SCRIPT
+                .key(key)
                 .arg(cost)
                 .arg(self.options.burst)
                 .arg(self.options.per_second)
-                .query_async::<u64>(&mut c)
+                .invoke_async::<u64>(&mut c)
                 .await
         };
         match tokio::time::timeout(self.options.redis_timeout * 2, call).await {
@@ -139,7 +185,10 @@ impl CostLimiter for AgentLimiter {
         let Some(local) = &self.local else { return Ok(()) };
         // An operation costs at least a point; none costs more than a full bucket.
         let cost = cost.clamp(1, u64::from(self.options.burst));
-        if let Some(answer) = self.spend_in_redis(agent, cost).await {
+        if self.redis.is_some() && self.spend_leased(agent, cost) {
+            return Ok(());
+        }
+        if let Some(answer) = self.spend_shared(agent, cost).await {
             return answer;
         }
         let n = NonZeroU32::new(cost as u32).unwrap_or(NonZeroU32::MIN);
@@ -195,6 +244,26 @@ mod tests {
         let agent = AgentId::new_random();
         assert!(first.spend(agent, 900).await.is_ok());
         assert!(second.spend(agent, 200).await.is_err(), "the second gateway sees what the first spent");
+    }
+
+    #[tokio::test]
+    async fn a_gateway_spends_a_lease_locally_and_the_others_see_it_spent() {
+        let big = |prefix: Option<String>| LimiterOptions {
+            burst: 1_000_000,
+            redis_prefix: prefix.unwrap_or_else(|| options(None).redis_prefix),
+            ..options(Some("redis://127.0.0.1:6379"))
+        };
+        let first = AgentLimiter::new(big(None)).unwrap();
+        let second = AgentLimiter::new(big(Some(first.options.redis_prefix.clone()))).unwrap();
+        let agent = AgentId::new_random();
+        for _ in 0..50 {
+            assert!(first.spend(agent, 100).await.is_ok());
+        }
+        assert_eq!(first.redis_calls.load(Ordering::Relaxed), 1, "5,000 points out of one lease of 10,000");
+        // The whole lease counts as spent: 990,000 points are left for the second gateway.
+        assert!(second.spend(agent, 990_000).await.is_ok());
+        assert!(second.spend(agent, 1_000).await.is_err(), "the bucket is empty, leases included");
+        assert!(first.spend(agent, 4_000).await.is_ok(), "the first still spends what it leased");
     }
 
     #[tokio::test]
