@@ -104,3 +104,92 @@ async fn backfill(m: &SchemaManager<'_>) -> Result<(), DbErr> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use sea_orm::{ConnectionTrait, Database};
+    use sea_orm_migration::MigratorTrait;
+
+    use super::*;
+    use crate::Migrator;
+
+    /// A database made before this migration keeps every row, and gains the
+    /// name keys and words of the customers and users it already held.
+    #[tokio::test]
+    async fn names_written_before_the_migration_are_found_after_it() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        Migrator::up(&db, Some(3)).await.unwrap();
+        let (partner, customer, user) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let now = sea_orm::prelude::DateTimeUtc::default();
+        db.execute(
+            &Query::insert()
+                .into_table("customers")
+                .columns(["id", "partner_id", "name", "name_key", "status", "created_at"])
+                .values_panic([
+                    customer.into(),
+                    partner.into(),
+                    "Nova Dental Group".into(),
+                    "nova dental group".into(),
+                    "active".into(),
+                    now.into(),
+                ])
+                .take(),
+        )
+        .await
+        .unwrap();
+        db.execute(
+            &Query::insert()
+                .into_table("users")
+                .columns([
+                    "id",
+                    "partner_id",
+                    "customer_id",
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "full_key",
+                    "reverse_key",
+                    "display_key",
+                    "display_name",
+                    "status",
+                    "created_at",
+                ])
+                .values_panic([
+                    user.into(),
+                    partner.into(),
+                    customer.into(),
+                    "zoe@nova.com".into(),
+                    "Zoé".into(),
+                    "Zimmermann".into(),
+                    "zoe zimmermann".into(),
+                    "zimmermann zoe".into(),
+                    "zo".into(),
+                    "Zo".into(),
+                    "active".into(),
+                    now.into(),
+                ])
+                .take(),
+        )
+        .await
+        .unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        let texts = |sql: &'static str| {
+            let db = &db;
+            async move {
+                let rows =
+                    db.query_all_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql)).await.unwrap();
+                rows.iter().map(|r| r.try_get_by_index::<String>(0).unwrap()).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            texts("SELECT key FROM customer_name_keys ORDER BY key").await,
+            vec!["dental group", "group", "nova dental group"]
+        );
+        assert_eq!(
+            texts("SELECT word FROM name_words ORDER BY word").await,
+            vec!["dental", "group", "nova", "zimmermann", "zo", "zoe"]
+        );
+        assert_eq!(texts("SELECT name FROM customers").await, vec!["Nova Dental Group"], "no row lost");
+    }
+}
