@@ -40,20 +40,21 @@ pub(crate) async fn search(
         true => dictionaries.of(db, partner).await?,
         false => Default::default(),
     };
-    let q = Query { db, partner, filter, dictionary: &dictionary };
-    let mut hits = Vec::new();
-    for reading in input.readings() {
-        for kind in &filter.kinds {
-            let found = q.run(reading, *kind).await?;
-            // An exact hit ranks by how it relates to the whole input (name hits keep theirs).
-            let exact = MatchRank::of_exact(input, reading, *kind);
-            hits.extend(found.into_iter().map(|h| match h.rank {
-                MatchRank::Exact => SearchHit { rank: exact, ..h },
-                _ => h,
-            }));
-        }
-    }
-    Ok(hits)
+    let q = &Query { db, partner, filter, dictionary: &dictionary };
+    let lookups = input.readings().iter().flat_map(|reading| filter.kinds.iter().map(move |kind| (reading, *kind)));
+    // The look-ups are independent (an email's user, its SIP device, its
+    // domain's customer): they run at once, each on its own pooled connection.
+    let found = futures::future::try_join_all(lookups.map(|(reading, kind)| async move {
+        let found = q.run(reading, kind).await?;
+        // An exact hit ranks by how it relates to the whole input (name hits keep theirs).
+        let exact = MatchRank::of_exact(input, reading, kind);
+        Ok::<_, StoreError>(found.into_iter().map(move |h| match h.rank {
+            MatchRank::Exact => SearchHit { rank: exact, ..h },
+            _ => h,
+        }))
+    }))
+    .await?;
+    Ok(found.into_iter().flatten().collect())
 }
 
 struct Query<'a> {
