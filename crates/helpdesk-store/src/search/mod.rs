@@ -19,7 +19,7 @@ use helpdesk_domain::search::{
 };
 use helpdesk_domain::{CustomerId, DeviceId, PhoneNumberId, SubscriptionId, UserId};
 use sea_orm::sea_query::IntoCondition;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::entity::*;
@@ -167,6 +167,16 @@ impl Query<'_> {
         self.customers(customers::Column::Id.is_in(ids), field).await
     }
 
+    /// The partner's rows of `E` (inside the filter's customer) that meet `cond`, at most a page.
+    async fn rows<E: EntityTrait>(
+        &self,
+        partner_col: E::Column,
+        customer_col: E::Column,
+        cond: impl IntoCondition,
+    ) -> Result<Vec<E::Model>, StoreError> {
+        Ok(self.scoped(E::find(), partner_col, customer_col).filter(cond).limit(self.filter.limit).all(self.db).await?)
+    }
+
     async fn customers_by_domain(&self, domain: &str) -> Hits {
         use customer_domains::{Column as C, Entity};
         self.customers_through::<Entity>(C::PartnerId, C::CustomerId, C::Domain.eq(domain), MatchedField::Domain).await
@@ -179,12 +189,7 @@ impl Query<'_> {
 
     async fn users_exact(&self, cond: impl IntoCondition, field: MatchedField) -> Hits {
         use users::{Column as C, Entity};
-        let rows = self
-            .scoped(Entity::find(), C::PartnerId, C::CustomerId)
-            .filter(cond)
-            .limit(self.filter.limit)
-            .all(self.db)
-            .await?;
+        let rows = self.rows::<Entity>(C::PartnerId, C::CustomerId, cond).await?;
         found(
             rows,
             field,
@@ -195,13 +200,8 @@ impl Query<'_> {
 
     async fn devices(&self, cond: impl IntoCondition, field: MatchedField) -> Hits {
         use devices::{Column as C, Entity};
-        let rows = self
-            .scoped(Entity::find(), C::PartnerId, C::CustomerId)
-            .filter(cond)
-            .filter(C::ThirdParty.eq(false))
-            .limit(self.filter.limit)
-            .all(self.db)
-            .await?;
+        let cond = Condition::all().add(cond).add(C::ThirdParty.eq(false));
+        let rows = self.rows::<Entity>(C::PartnerId, C::CustomerId, cond).await?;
         found(
             rows,
             field,
@@ -212,12 +212,7 @@ impl Query<'_> {
 
     async fn phone_numbers(&self, number: &str) -> Hits {
         use phone_numbers::{Column as C, Entity};
-        let rows = self
-            .scoped(Entity::find(), C::PartnerId, C::CustomerId)
-            .filter(C::Number.eq(number))
-            .limit(self.filter.limit)
-            .all(self.db)
-            .await?;
+        let rows = self.rows::<Entity>(C::PartnerId, C::CustomerId, C::Number.eq(number)).await?;
         found(
             rows,
             MatchedField::PhoneNumber,
@@ -228,12 +223,7 @@ impl Query<'_> {
 
     async fn orders(&self, number: &str) -> Hits {
         use subscriptions::{Column as C, Entity};
-        let rows = self
-            .scoped(Entity::find(), C::PartnerId, C::CustomerId)
-            .filter(C::WebOrderNumber.eq(number))
-            .limit(self.filter.limit)
-            .all(self.db)
-            .await?;
+        let rows = self.rows::<Entity>(C::PartnerId, C::CustomerId, C::WebOrderNumber.eq(number)).await?;
         found(
             rows,
             MatchedField::WebOrderNumber,
