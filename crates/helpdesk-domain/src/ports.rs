@@ -105,6 +105,17 @@ pub trait Directory: AgentDirectory {
         customer: CustomerId,
         page: Page,
     ) -> Result<Vec<PhoneNumberRecord>>;
+
+    /// How many rows one of a customer's lists holds, for `totalCount`.
+    async fn count_of_customer(&self, partner: PartnerId, customer: CustomerId, list: CustomerList) -> Result<u64>;
+}
+
+/// A customer's lists that page by keyset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CustomerList {
+    Users,
+    Devices,
+    PhoneNumbers,
 }
 
 /// Which audit entries to list.

@@ -189,6 +189,7 @@ impl Query {
             value: e.at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
             id: e.id,
         };
-        Ok(types::connection(&req, rows.into_iter().map(|e| (key(&e), AuditEntry::from(e))).collect()))
+        let entries = rows.into_iter().map(|e| (key(&e), AuditEntry::from(e))).collect();
+        Ok(types::connection(&req, entries, async_graphql::connection::EmptyFields))
     }
 }

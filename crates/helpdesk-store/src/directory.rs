@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use helpdesk_domain::access::Agent;
 use helpdesk_domain::error::Result;
 use helpdesk_domain::model::*;
-use helpdesk_domain::ports::{AgentDirectory, Directory, Page, SearchFilter};
+use helpdesk_domain::ports::{AgentDirectory, CustomerList, Directory, Page, SearchFilter};
 use helpdesk_domain::search::{SearchHit, SearchInput};
 use helpdesk_domain::{
     AgentId, CustomerId, DeviceId, Email, PartnerId, PhoneNumber, PhoneNumberId, SubscriptionId, UserId, WebOrderNumber,
@@ -343,6 +343,35 @@ impl Directory for Store {
             .await
             .map_err(StoreError::from)?;
         Ok(all(first_of_each(rows, |r| r.address.clone()), mapping::email_event)?)
+    }
+
+    async fn count_of_customer(&self, partner: PartnerId, customer: CustomerId, list: CustomerList) -> Result<u64> {
+        async fn count<E: EntityTrait>(
+            db: &DatabaseConnection,
+            (partner_col, partner): (E::Column, PartnerId),
+            (customer_col, customer): (E::Column, CustomerId),
+        ) -> std::result::Result<u64, StoreError>
+        where
+            E::Model: Sync,
+        {
+            use sea_orm::PaginatorTrait;
+            Ok(E::find().filter(partner_col.eq(partner.0)).filter(customer_col.eq(customer.0)).count(db).await?)
+        }
+        let db = self.db();
+        Ok(match list {
+            CustomerList::Users => {
+                count::<users::Entity>(db, (users::Column::PartnerId, partner), (users::Column::CustomerId, customer))
+                    .await?
+            }
+            CustomerList::Devices => {
+                use devices::Column as C;
+                count::<devices::Entity>(db, (C::PartnerId, partner), (C::CustomerId, customer)).await?
+            }
+            CustomerList::PhoneNumbers => {
+                use phone_numbers::Column as C;
+                count::<phone_numbers::Entity>(db, (C::PartnerId, partner), (C::CustomerId, customer)).await?
+            }
+        })
     }
 
     async fn users_of_customer(&self, partner: PartnerId, customer: CustomerId, page: Page) -> Result<Vec<User>> {

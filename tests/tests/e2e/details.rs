@@ -116,12 +116,13 @@ e2e!(
 e2e!(
     /// Paging a customer's users, devices and numbers two at a time visits
     /// every row once, in the order of one long page: the cursor is the last
-    /// row's sort key (many devices share a model, so the ID breaks ties).
+    /// row's sort key (many devices share a model, so the ID breaks ties);
+    /// `totalCount` is the length of the whole list, on every page.
     paging_by_cursor_visits_every_row_once, |app| async move {
     let id = edges(&app.search("Blue Bakery Group").await)[0]["node"]["id"].clone();
     for (list, field) in [("users", "email"), ("devices", "id"), ("phoneNumbers", "number")] {
         let q = format!(r#"query($id: ID!, $first: Int!, $after: String) {{ customer(id: $id) {{ {list}(first: $first, after: $after) {{
-            edges {{ node {{ {field} }} }} pageInfo {{ hasNextPage hasPreviousPage endCursor }} }} }} }}"#);
+            totalCount edges {{ node {{ {field} }} }} pageInfo {{ hasNextPage hasPreviousPage endCursor }} }} }} }}"#);
         let page = |first: i32, after: serde_json::Value| {
             let q = q.clone();
             let id = id.clone();
@@ -129,12 +130,15 @@ e2e!(
             async move { app.query(&q, json!({ "id": id, "first": first, "after": after })).await["data"]["customer"][list].clone() }
         };
         let nodes = |p: &serde_json::Value| p["edges"].as_array().unwrap().iter().map(|e| e["node"][field].clone()).collect::<Vec<_>>();
-        let all = nodes(&page(100, serde_json::Value::Null).await);
+        let long = page(100, serde_json::Value::Null).await;
+        let all = nodes(&long);
         assert!(all.len() > 4, "{list}: {}", all.len());
+        assert_eq!(long["totalCount"], all.len(), "{list}: totalCount is the whole list");
         let (mut walked, mut after) = (Vec::new(), serde_json::Value::Null);
         loop {
             let p = page(2, after.clone()).await;
             assert_eq!(p["pageInfo"]["hasPreviousPage"], !after.is_null());
+            assert_eq!(p["totalCount"], all.len(), "{list}");
             walked.extend(nodes(&p));
             if p["pageInfo"]["hasNextPage"] != true {
                 break;

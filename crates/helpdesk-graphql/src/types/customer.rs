@@ -8,14 +8,14 @@ use helpdesk_domain::model;
 use uuid::Uuid;
 
 use super::order::License;
-use super::page::{connection, store_page};
+use super::page::{CustomerListTotal, connection, store_page};
 use super::search::search;
 use super::{CustomerStatus, Device, Order, PhoneNumber, SearchArgs, SearchConnection, SearchKind, User};
 use crate::context::request;
 use crate::error::ApiResult;
 use crate::ids::{KeysetRequest, NodeType, encode};
 use crate::loaders::{self, AdminsOf, DomainsOf, GrantOf, LicenseTotalsOf, MeetingSitesOf, OrdersOf};
-use helpdesk_domain::ports::PageKey;
+use helpdesk_domain::ports::{CustomerList, PageKey};
 
 /// A customer organisation managed by the agent's partner.
 pub struct Customer(model::Customer);
@@ -162,11 +162,12 @@ impl Customer {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> ApiResult<Connection<String, User>> {
+    ) -> ApiResult<Connection<String, User, CustomerListTotal>> {
         let (req, rc) = (KeysetRequest::parse(first, after.as_deref())?, request(ctx)?);
         let rows = rc.directory().users_of_customer(rc.agent.partner_id, self.0.id, store_page(&req)).await?;
         let key = |u: &helpdesk_domain::model::User| PageKey { value: u.email.as_str().into(), id: u.id.0 };
-        Ok(connection(&req, rows.into_iter().map(|u| (key(&u), User::shown(ctx, u))).collect()))
+        let total = CustomerListTotal { customer: self.0.id, list: CustomerList::Users };
+        Ok(connection(&req, rows.into_iter().map(|u| (key(&u), User::shown(ctx, u))).collect(), total))
     }
     /// The organisation's devices, third-party ones included.
     #[graphql(complexity = "crate::cost::connection(first, child_complexity)")]
@@ -175,13 +176,12 @@ impl Customer {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> ApiResult<Connection<String, Device>> {
+    ) -> ApiResult<Connection<String, Device, CustomerListTotal>> {
         let (req, rc) = (KeysetRequest::parse(first, after.as_deref())?, request(ctx)?);
         let rows = rc.directory().devices_of_customer(rc.agent.partner_id, self.0.id, store_page(&req)).await?;
-        Ok(connection(
-            &req,
-            rows.into_iter().map(|d| (PageKey { value: d.model.clone(), id: d.id.0 }, Device(d))).collect(),
-        ))
+        let total = CustomerListTotal { customer: self.0.id, list: CustomerList::Devices };
+        let items = rows.into_iter().map(|d| (PageKey { value: d.model.clone(), id: d.id.0 }, Device(d))).collect();
+        Ok(connection(&req, items, total))
     }
     /// The organisation's phone numbers.
     #[graphql(complexity = "crate::cost::connection(first, child_complexity)")]
@@ -190,12 +190,13 @@ impl Customer {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> ApiResult<Connection<String, PhoneNumber>> {
+    ) -> ApiResult<Connection<String, PhoneNumber, CustomerListTotal>> {
         let (req, rc) = (KeysetRequest::parse(first, after.as_deref())?, request(ctx)?);
         let rows = rc.directory().phone_numbers_of_customer(rc.agent.partner_id, self.0.id, store_page(&req)).await?;
         let key =
             |n: &helpdesk_domain::model::PhoneNumberRecord| PageKey { value: n.number.as_str().into(), id: n.id.0 };
-        Ok(connection(&req, rows.into_iter().map(|n| (key(&n), PhoneNumber(n))).collect()))
+        let total = CustomerListTotal { customer: self.0.id, list: CustomerList::PhoneNumbers };
+        Ok(connection(&req, rows.into_iter().map(|n| (key(&n), PhoneNumber(n))).collect(), total))
     }
     /// The same search as the top-level one, inside this organisation only (S14).
     #[graphql(complexity = "crate::cost::search(first, after.as_ref(), kinds.as_ref(), child_complexity)")]
