@@ -12,6 +12,7 @@ mod m20261128_000001_core;
 mod m20261128_000002_actions;
 mod m20261130_000003_seed_runs;
 mod m20261130_000004_name_keys;
+mod m20261130_000005_overview_indexes;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_actions::Migration),
             Box::new(m20261130_000003_seed_runs::Migration),
             Box::new(m20261130_000004_name_keys::Migration),
+            Box::new(m20261130_000005_overview_indexes::Migration),
         ]
     }
 }

@@ -365,3 +365,41 @@ mod tests {
         assert!(NumberKind::from_label("fax").is_err());
     }
 }
+
+/// What a partner's dashboard shows, counted at one moment: every figure is
+/// over the partner's customers only.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PartnerOverview {
+    /// Customers per status, every status listed (0 when none).
+    pub customers_by_status: Vec<(CustomerStatus, u64)>,
+    /// Phone numbers per state, every state listed.
+    pub numbers_by_state: Vec<(NumberState, u64)>,
+    /// Devices offline now (third-party ones included: their owners call too).
+    pub devices_offline: u64,
+    /// Devices not seen for 7 days or more, or never.
+    pub devices_unseen_7_days: u64,
+    /// Emails whose last event in the past 24 hours is an error.
+    pub emails_in_error_24h: u64,
+    /// Addresses put on the suppression list in the past 24 hours.
+    pub suppressed_24h: u64,
+    /// Read-only grants that end within 7 days, soonest first (at most 10).
+    pub grants_ending: Vec<GrantEnding>,
+    /// The agents with the most audited actions in the past 7 days (at most 5).
+    pub most_active_agents: Vec<AgentActivity>,
+}
+
+/// A customer whose read-only grant ends soon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrantEnding {
+    pub customer_id: CustomerId,
+    pub customer_name: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// How much an agent did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentActivity {
+    pub agent_id: crate::AgentId,
+    pub name: String,
+    pub actions: u64,
+}

@@ -10,6 +10,7 @@
 //! gather the IDs a page of results needs and make one call per relation.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use crate::access::{Agent, Role};
 use crate::contact::{Email, PhoneNumber};
@@ -17,7 +18,8 @@ use crate::error::Result;
 use crate::ids::{AgentId, CustomerId, DeviceId, PartnerId, PhoneNumberId, SubscriptionId, UserId};
 use crate::model::{
     AuditEntry, Customer, CustomerDomain, CustomerMeetingSite, Device, EmailEvent, EmailSuppression, License,
-    LicenseTotal, Order, PhoneNumberRecord, ReadOnlyGrant, User, UserAdminRole, UserFeature, UserLicense,
+    LicenseTotal, Order, PartnerOverview, PhoneNumberRecord, ReadOnlyGrant, User, UserAdminRole, UserFeature,
+    UserLicense,
 };
 use crate::search::{SearchHit, SearchInput, SearchKind};
 use crate::verification::CheckOutcome;
@@ -108,6 +110,9 @@ pub trait Directory: AgentDirectory {
 
     /// How many rows one of a customer's lists holds, for `totalCount`.
     async fn count_of_customer(&self, partner: PartnerId, customer: CustomerId, list: CustomerList) -> Result<u64>;
+
+    /// The partner's dashboard figures as of `now`.
+    async fn partner_overview(&self, partner: PartnerId, now: DateTime<Utc>) -> Result<PartnerOverview>;
 }
 
 /// A customer's lists that page by keyset.

@@ -156,6 +156,15 @@ impl Query {
         })
     }
 
+    /// The partner's dashboard figures (help desk agents and partner
+    /// administrators; not in a read-only admin session, which sees one customer).
+    async fn partner_overview(&self, ctx: &Context<'_>) -> ApiResult<types::PartnerOverview> {
+        let rc = request(ctx)?;
+        let scope = rc.partner_admin().or_else(|_| rc.acting())?;
+        let now = rc.now();
+        Ok(types::PartnerOverview::new(rc.directory().partner_overview(scope.partner_id, now).await?, now))
+    }
+
     /// The partner's agents and their roles (partner administrators only).
     async fn agents(&self, ctx: &Context<'_>) -> ApiResult<Vec<Agent>> {
         let rc = request(ctx)?;

@@ -374,6 +374,14 @@ impl Directory for Store {
         })
     }
 
+    async fn partner_overview(
+        &self,
+        partner: PartnerId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<PartnerOverview> {
+        Ok(crate::overview::partner_overview(self.db(), partner, now).await?)
+    }
+
     async fn users_of_customer(&self, partner: PartnerId, customer: CustomerId, page: Page) -> Result<Vec<User>> {
         use users::{Column as C, Entity};
         let rows =

@@ -14,6 +14,7 @@
 //! - `actions`: the help desk's actions and the partner admin's tools
 //!   ([`helpdesk_domain::ports::HelpDesk`]), each in one transaction.
 //! - `outbox`: emails queued with what caused them, claimed by the dispatcher.
+//! - `overview`: a partner's dashboard figures, one indexed statement each.
 //! - [`AuditWriter`]: the audit trail, written in batches off the request path.
 //! - `search`: one exact look-up per reading of the search text; names as
 //!   index ranges over folded keys, typos corrected against each partner's
@@ -31,6 +32,7 @@ mod error;
 pub mod limiter;
 mod mapping;
 mod outbox;
+mod overview;
 mod search;
 pub mod seed;
 

@@ -1,0 +1,99 @@
+//! `partnerOverview`: what a partner's dashboard widgets show, in one query.
+
+use async_graphql::{ID, SimpleObject};
+use chrono::{DateTime, Utc};
+use helpdesk_domain::model;
+
+use super::{CustomerStatus, PhoneNumberState};
+use crate::ids::{NodeType, encode};
+
+/// Counts and short lists over the partner's customers, as of `at`.
+#[derive(SimpleObject)]
+pub struct PartnerOverview {
+    /// When the figures were counted (the gateway's clock).
+    at: DateTime<Utc>,
+    /// Customers per status; every status is listed.
+    customers_by_status: Vec<CustomerStatusCount>,
+    /// Phone numbers per state; every state is listed.
+    phone_numbers_by_state: Vec<PhoneNumberStateCount>,
+    /// Devices offline now.
+    devices_offline: u64,
+    /// Devices not seen for 7 days or more, or never registered.
+    devices_unseen_for_7_days: u64,
+    /// Email events in error in the past 24 hours.
+    emails_in_error_last_24_hours: u64,
+    /// Addresses put on the suppression list in the past 24 hours.
+    addresses_suppressed_last_24_hours: u64,
+    /// Read-only grants that end within 7 days, soonest first (at most 10).
+    read_only_grants_ending: Vec<GrantEnding>,
+    /// The agents with the most audited actions in the past 7 days (at most 5).
+    most_active_agents: Vec<AgentActivity>,
+}
+
+#[derive(SimpleObject)]
+pub struct CustomerStatusCount {
+    status: CustomerStatus,
+    count: u64,
+}
+
+#[derive(SimpleObject)]
+pub struct PhoneNumberStateCount {
+    state: PhoneNumberState,
+    count: u64,
+}
+
+/// A customer whose read-only grant ends soon.
+#[derive(SimpleObject)]
+pub struct GrantEnding {
+    customer_id: ID,
+    customer_name: String,
+    ends_at: DateTime<Utc>,
+}
+
+/// How many audited actions an agent took.
+#[derive(SimpleObject)]
+pub struct AgentActivity {
+    agent_id: ID,
+    name: String,
+    actions: u64,
+}
+
+impl PartnerOverview {
+    pub fn new(o: model::PartnerOverview, at: DateTime<Utc>) -> Self {
+        PartnerOverview {
+            at,
+            customers_by_status: o
+                .customers_by_status
+                .into_iter()
+                .map(|(s, count)| CustomerStatusCount { status: s.into(), count })
+                .collect(),
+            phone_numbers_by_state: o
+                .numbers_by_state
+                .into_iter()
+                .map(|(s, count)| PhoneNumberStateCount { state: s.into(), count })
+                .collect(),
+            devices_offline: o.devices_offline,
+            devices_unseen_for_7_days: o.devices_unseen_7_days,
+            emails_in_error_last_24_hours: o.emails_in_error_24h,
+            addresses_suppressed_last_24_hours: o.suppressed_24h,
+            read_only_grants_ending: o
+                .grants_ending
+                .into_iter()
+                .map(|g| GrantEnding {
+                    customer_id: encode(NodeType::Customer, g.customer_id.0),
+                    customer_name: g.customer_name,
+                    ends_at: g.expires_at,
+                })
+                .collect(),
+            most_active_agents: o
+                .most_active_agents
+                .into_iter()
+                .map(|a| AgentActivity {
+                    agent_id: encode(NodeType::Agent, a.agent_id.0),
+                    name: a.name,
+                    actions: a.actions,
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! The partner's dashboard (`partnerOverview`): its figures are the
+//! partner's own, counted at the gateway's time.
+
+use helpdesk_tests::{e2e, fixtures::*};
+use serde_json::{Value, json};
+
+const OVERVIEW: &str = r#"{ partnerOverview {
+  at customersByStatus { status count } phoneNumbersByState { state count }
+  devicesOffline devicesUnseenFor7Days emailsInErrorLast24Hours addressesSuppressedLast24Hours
+  readOnlyGrantsEnding { customerId customerName endsAt } mostActiveAgents { agentId name actions }
+} }"#;
+
+/// A number the SQL returns as text on both backends.
+async fn count(app: &helpdesk_tests::TestApp, sql: &str) -> u64 {
+    let partner = "(SELECT id FROM partners WHERE name = 'Northwind Partners')";
+    app.sql_texts(&format!("SELECT CAST(({}) AS TEXT)", sql.replace("$PARTNER", partner))).await[0].parse().unwrap()
+}
+
+fn sum(list: &Value) -> u64 {
+    list.as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum()
+}
+
+e2e!(
+    /// The dashboard of Northwind's agent counts Northwind's customers,
+    /// numbers and devices, never Globex's.
+    the_dashboard_counts_only_the_agents_partner, |app| async move {
+    let res = app.query(OVERVIEW, json!({})).await;
+    assert!(res["errors"].is_null(), "{res}");
+    let o = &res["data"]["partnerOverview"];
+    assert_eq!(sum(&o["customersByStatus"]), count(&app, "SELECT COUNT(*) FROM customers WHERE partner_id = $PARTNER").await);
+    assert_eq!(o["customersByStatus"].as_array().unwrap().len(), 3, "every status is listed");
+    assert_eq!(sum(&o["phoneNumbersByState"]), count(&app, "SELECT COUNT(*) FROM phone_numbers WHERE partner_id = $PARTNER").await);
+    let offline = count(&app, "SELECT COUNT(*) FROM devices WHERE partner_id = $PARTNER AND status = 'offline'").await;
+    assert_eq!(o["devicesOffline"], offline);
+    assert!(offline > 0, "the demo has offline devices");
+    let all = count(&app, "SELECT COUNT(*) FROM customers").await;
+    assert!(sum(&o["customersByStatus"]) < all, "Globex's customers are not counted");
+});
+
+e2e!(
+    /// Grants that end within a week show once the week comes: the demo's
+    /// grants run 30 days, so 25 days later they are ending, soonest first.
+    grants_ending_within_a_week_appear_as_time_passes, |app| async move {
+    let ending = |res: Value| res["data"]["partnerOverview"]["readOnlyGrantsEnding"].as_array().unwrap().clone();
+    assert_eq!(ending(app.query(OVERVIEW, json!({})).await), Vec::<Value>::new());
+    app.advance_clock(chrono::Duration::days(25));
+    let soon = ending(app.query(OVERVIEW, json!({})).await);
+    assert!(soon.iter().any(|g| g["customerName"] == CUSTOMER), "{soon:?}");
+    let ends: Vec<&str> = soon.iter().map(|g| g["endsAt"].as_str().unwrap()).collect();
+    assert!(ends.windows(2).all(|w| w[0] <= w[1]), "soonest first: {ends:?}");
+});
+
+e2e!(
+    /// The agents who did the most this week lead the list, with what they did counted.
+    the_most_active_agents_are_counted_from_the_audit_trail, |app| async move {
+    for _ in 0..3 {
+        app.search(CUSTOMER).await;
+    }
+    let active = helpdesk_tests::eventually("the searches to reach the audit trail", || async {
+        let res = app.query(OVERVIEW, json!({})).await;
+        let agents = res["data"]["partnerOverview"]["mostActiveAgents"].as_array().cloned().unwrap_or_default();
+        agents.first().filter(|a| a["actions"].as_u64() >= Some(3)).cloned()
+    })
+    .await;
+    assert!(!active["name"].as_str().unwrap().is_empty(), "{active}");
+});
