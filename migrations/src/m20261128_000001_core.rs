@@ -68,6 +68,24 @@ pub(crate) async fn table(m: &SchemaManager<'_>, name: &'static str, cols: Vec<C
     m.create_table(t).await
 }
 
+/// A table whose primary key is `key` (columns listed in `cols`).
+pub(crate) async fn keyed_table(
+    m: &SchemaManager<'_>,
+    name: &'static str,
+    cols: Vec<ColumnDef>,
+    key: &[&'static str],
+) -> Result<(), DbErr> {
+    let mut t = Table::create().table(name).if_not_exists().take();
+    for mut c in cols {
+        t.col(&mut c);
+    }
+    let mut pk = Index::create();
+    for k in key {
+        pk.col(*k);
+    }
+    m.create_table(t.primary_key(&mut pk).take()).await
+}
+
 pub(crate) async fn index(
     m: &SchemaManager<'_>,
     table: &'static str,

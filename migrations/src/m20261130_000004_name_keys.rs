@@ -15,7 +15,7 @@ use sea_orm::prelude::Uuid;
 use sea_orm::{ConnectionTrait, Value};
 use sea_orm_migration::prelude::*;
 
-use crate::m20261128_000001_core::Cols;
+use crate::m20261128_000001_core::{Cols, keyed_table};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -27,28 +27,9 @@ const ROWS_PER_INSERT: usize = 500;
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let c = Cols { backend: m.get_database_backend() };
-        m.create_table(
-            Table::create()
-                .table("customer_name_keys")
-                .if_not_exists()
-                .col(c.uuid("partner_id"))
-                .col(c.key("key"))
-                .col(c.uuid("customer_id"))
-                .col(c.text("name"))
-                .primary_key(Index::create().col("partner_id").col("key").col("customer_id"))
-                .take(),
-        )
-        .await?;
-        m.create_table(
-            Table::create()
-                .table("name_words")
-                .if_not_exists()
-                .col(c.uuid("partner_id"))
-                .col(c.key("word"))
-                .primary_key(Index::create().col("partner_id").col("word"))
-                .take(),
-        )
-        .await?;
+        let cols = vec![c.uuid("partner_id"), c.key("key"), c.uuid("customer_id"), c.text("name")];
+        keyed_table(m, "customer_name_keys", cols, &["partner_id", "key", "customer_id"]).await?;
+        keyed_table(m, "name_words", vec![c.uuid("partner_id"), c.key("word")], &["partner_id", "word"]).await?;
         backfill(m).await
     }
 

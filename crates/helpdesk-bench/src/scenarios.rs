@@ -30,6 +30,9 @@ pub enum Scenario {
     CustomerDetail,
     /// The help desk mix: emails over every kind, customer details, "first + three letters of the last".
     Mix,
+    /// The partner's dashboard figures (`partnerOverview`); not in the default
+    /// run, and its SQL baseline is its longest statement only.
+    Overview,
 }
 
 impl Scenario {
@@ -56,6 +59,7 @@ impl Scenario {
             Scenario::Typo => "one-typo name (20 rows)",
             Scenario::CustomerDetail => "customer detail (cache)",
             Scenario::Mix => "help desk mix",
+            Scenario::Overview => "partnerOverview (dashboard)",
         }
     }
 }
@@ -68,6 +72,7 @@ pub enum Expect {
     CustomerNamePrefix(String),
     UserNamed(String),
     Customer { id: uuid::Uuid, name: String },
+    Overview,
 }
 
 /// One request: the GraphQL body, and what its answer must hold.
@@ -85,6 +90,7 @@ const CUSTOMERS: &str =
     "query($q:String!){search(query:$q,kinds:[CUSTOMER],first:20){edges{node{...on Customer{name}}}}}";
 const USERS: &str = "query($q:String!){search(query:$q,kinds:[USER],first:20){edges{node{...on User{displayName}}}}}";
 const EVERY: &str = "query($q:String!){search(query:$q,first:5){edges{node{__typename ...on User{email} ...on Customer{name} ...on Device{macAddress}}}}}";
+const OVERVIEW: &str = "{partnerOverview{customersByStatus{status count} phoneNumbersByState{state count} devicesOffline devicesUnseenFor7Days emailsInErrorLast24Hours addressesSuppressedLast24Hours readOnlyGrantsEnding{customerName endsAt} mostActiveAgents{name actions}}}";
 const CUSTOMER: &str = "query($id:ID!){customer(id:$id){name status licenseSummary{offer quantity consumed} subscriptions{webOrderNumber}}}";
 
 fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
@@ -163,6 +169,7 @@ impl Scenario {
                     expect: Expect::Customer { id: *id, name: name.clone() },
                 }
             }
+            Scenario::Overview => Request { body: json!({ "query": OVERVIEW }), expect: Expect::Overview },
             Scenario::Mix => match n % 3 {
                 0 => Scenario::EmailEveryKind.request(keys, n),
                 1 => Scenario::CustomerDetail.request(keys, n),
@@ -195,6 +202,9 @@ impl Expect {
                 nodes().any(|n| fold(n["displayName"].as_str().unwrap_or_default()).starts_with(full.as_str()))
             }
             Expect::Customer { name, .. } => answer["data"]["customer"]["name"] == name.as_str(),
+            Expect::Overview => {
+                answer["data"]["partnerOverview"]["customersByStatus"].as_array().is_some_and(|a| !a.is_empty())
+            }
         };
         if found { Ok(()) } else { Err(format!("{self:?} not in {answer}")) }
     }
@@ -235,6 +245,7 @@ pub async fn sql(scenario: Scenario, keys: &Keys, n: u64, pool: &PgPool) -> Resu
             query("SELECT web_order_number FROM subscriptions WHERE customer_id = $1").bind(id).fetch_all(pool).await.map_err(e)?;
             found
         }
+        (Scenario::Overview, _) => query("SELECT count(*) FROM devices WHERE partner_id = $1 AND (last_seen_at < now() - interval '7 days' OR last_seen_at IS NULL)").bind(partner).fetch_all(pool).await.map_err(e)?.len(),
         _ => 0,
     };
     if rows > 0 { Ok(()) } else { Err(format!("no row for {text:?}")) }

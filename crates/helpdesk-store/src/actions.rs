@@ -238,7 +238,7 @@ impl HelpDesk for Store {
     }
 
     async fn append_audit(&self, entries: &[AuditEntry]) -> Result<()> {
-        Ok(crate::audit::insert(self.db(), entries).await?)
+        Ok(crate::audit::insert(self, entries).await?)
     }
 
     async fn audit_log(&self, partner: PartnerId, filter: &AuditFilter, page: Page) -> Result<Vec<AuditEntry>> {

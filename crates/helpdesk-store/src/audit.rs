@@ -10,16 +10,23 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures::FutureExt;
 use helpdesk_domain::model::AuditEntry;
+use std::collections::BTreeMap;
+
+use chrono::DurationRound;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel};
 use tokio::sync::mpsc;
 
-use crate::entity::audit_log;
+use crate::entity::{audit_daily, audit_log};
 use crate::{Store, StoreError};
 
 /// Most entries written by one INSERT.
 const BATCH: usize = 500;
 
-pub(crate) async fn insert(db: &impl ConnectionTrait, entries: &[AuditEntry]) -> Result<(), StoreError> {
+pub(crate) async fn insert(store: &Store, entries: &[AuditEntry]) -> Result<(), StoreError> {
+    // The entries and the day's counters are written together or not at all,
+    // so a retried batch counts each entry once.
+    let txn = store.begin_write().await?;
     for chunk in entries.chunks(BATCH) {
         let rows = chunk.iter().map(|e| {
             audit_log::Model {
@@ -36,8 +43,33 @@ pub(crate) async fn insert(db: &impl ConnectionTrait, entries: &[AuditEntry]) ->
             .into_active_model()
         });
         // A batch retried after a partial failure skips the entries already written.
-        let skip_written = sea_orm::sea_query::OnConflict::column(audit_log::Column::Id).do_nothing().to_owned();
-        audit_log::Entity::insert_many(rows).on_conflict(skip_written).exec_without_returning(db).await?;
+        let skip_written = OnConflict::column(audit_log::Column::Id).do_nothing().to_owned();
+        audit_log::Entity::insert_many(rows).on_conflict(skip_written).exec_without_returning(&txn).await?;
+    }
+    count_per_day(&txn, entries).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Adds the entries to their partner's, day's, agent's and action's counter.
+async fn count_per_day(txn: &impl ConnectionTrait, entries: &[AuditEntry]) -> Result<(), StoreError> {
+    use audit_daily::Column as D;
+    let mut counts: BTreeMap<(uuid::Uuid, chrono::DateTime<chrono::Utc>, uuid::Uuid, &str), i64> = BTreeMap::new();
+    for e in entries {
+        let day = e.at.duration_trunc(chrono::TimeDelta::days(1)).unwrap_or(e.at);
+        *counts.entry((e.partner_id.0, day, e.agent_id.0, e.action.as_str())).or_default() += 1;
+    }
+    let rows: Vec<_> = counts
+        .into_iter()
+        .map(|((partner_id, day, agent_id, action), n)| {
+            audit_daily::Model { partner_id, day, agent_id, action: action.to_string(), n }.into_active_model()
+        })
+        .collect();
+    for chunk in rows.chunks(BATCH) {
+        let add = OnConflict::columns([D::PartnerId, D::Day, D::AgentId, D::Action])
+            .value(D::N, Expr::col((audit_daily::Entity, D::N)).add(Expr::cust("excluded.n")))
+            .to_owned();
+        audit_daily::Entity::insert_many(chunk.to_vec()).on_conflict(add).exec_without_returning(txn).await?;
     }
     Ok(())
 }
@@ -81,7 +113,7 @@ impl AuditWriter {
                 if closed {
                     return;
                 }
-                match insert(store.db(), &batch).await {
+                match insert(&store, &batch).await {
                     Ok(()) => {
                         batch.clear();
                         failures = 0;

@@ -108,3 +108,27 @@ pub mod read_only_sessions {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod audit_daily {
+    use sea_orm::entity::prelude::*;
+
+    /// How many audited actions an agent took on one day (UTC).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_daily")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub partner_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub day: DateTimeUtc,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub agent_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub action: String,
+        pub n: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
