@@ -80,6 +80,8 @@ impl StoreOptions {
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    /// Where the database is, for the migrations' own connection.
+    url: Arc<str>,
     statements: Arc<AtomicU64>,
     failures: Arc<AtomicU64>,
     outbox_notify: Arc<tokio::sync::Notify>,
@@ -150,13 +152,35 @@ impl Store {
         cache::CustomerCache::listen_for_invalidations(&cache);
         let agents = moka::future::Cache::builder().max_capacity(10_000).time_to_live(AGENT_TTL).build();
         let outbox_notify = Arc::new(tokio::sync::Notify::new());
-        Ok(Store { db, statements, failures, outbox_notify, cache, agents, dictionaries: search::Dictionaries::new() })
+        let url = options.url.as_str().into();
+        Ok(Store {
+            db,
+            url,
+            statements,
+            failures,
+            outbox_notify,
+            cache,
+            agents,
+            dictionaries: search::Dictionaries::new(),
+        })
     }
 
     /// Applies the migrations that have not run yet.
+    ///
+    /// On PostgreSQL they run on a connection of their own without the
+    /// requests' statement timeout: filling a new table from a large one (the
+    /// audit counters from 12 million entries) takes longer than any request may.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        Migrator::up(&self.db, None).await?;
-        Ok(())
+        if self.db.get_database_backend() != DbBackend::Postgres {
+            Migrator::up(&self.db, None).await?;
+            return Ok(());
+        }
+        let mut opts = ConnectOptions::new(self.url.to_string());
+        opts.max_connections(1).sqlx_logging(false).map_sqlx_postgres_opts(|o| o.options([("statement_timeout", "0")]));
+        let db = Database::connect(opts).await?;
+        let migrated = Migrator::up(&db, None).await;
+        db.close().await?;
+        Ok(migrated?)
     }
 
     /// Whether the database holds no partner yet (a fresh embedded database).
