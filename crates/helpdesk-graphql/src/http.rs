@@ -233,7 +233,9 @@ async fn get_graphql(State(app): State<Arc<AppState>>, request: axum::extract::R
 /// names the operation for metrics and logs by its first root field
 /// (`search`). A known document comes from the cache of parsed documents; a
 /// new one is parsed here once and handed to the schema with the request.
-fn check_operation(request: &mut Request, app: &AppState, over_get: bool) -> Result<String, ApiError> {
+///
+/// Also says whether a browser may keep the answer ([`crate::limits::only_cacheable_roots`]).
+fn check_operation(request: &mut Request, app: &AppState, over_get: bool) -> Result<(String, bool), ApiError> {
     let (limits, metrics) = (&app.limits, &app.metrics);
     let doc = match app.documents.get(&request.query) {
         Some(doc) => doc,
@@ -243,7 +245,7 @@ fn check_operation(request: &mut Request, app: &AppState, over_get: bool) -> Res
                 request.set_parsed_query(doc.clone());
                 doc
             }
-            Err(_) => return Ok("unparsed".into()),
+            Err(_) => return Ok(("unparsed".into(), false)),
         },
     };
     if count_aliases(&doc) > limits.aliases {
@@ -252,7 +254,8 @@ fn check_operation(request: &mut Request, app: &AppState, over_get: bool) -> Res
     if over_get && operation_type(&doc, request.operation_name.as_deref()) != Some(OperationType::Query) {
         return Err(ApiError::Rejected("only queries can be sent with GET; send mutations with POST".into()));
     }
-    Ok(metrics.operation_label(&doc).to_string())
+    let cacheable = crate::limits::only_cacheable_roots(&doc, request.operation_name.as_deref());
+    Ok((metrics.operation_label(&doc).to_string(), cacheable))
 }
 
 async fn execute(
@@ -269,9 +272,13 @@ async fn execute(
         Err(e) => return refuse(e, request_id),
     };
     let mut responses = Vec::with_capacity(requests.len());
+    let mut cacheable = false;
     for mut request in requests {
         let operation = match check_operation(&mut request, app, over_get) {
-            Ok(label) => label,
+            Ok((label, may_keep)) => {
+                cacheable = may_keep;
+                label
+            }
             Err(e) if batched => {
                 responses.push(Response::from_errors(vec![e.into_server_error(request_id)]));
                 continue;
@@ -320,7 +327,19 @@ async fn execute(
         Some(status) if graphql_over_http => status,
         _ => 200,
     };
-    json_response_as(status, serde_json::to_vec(&response_json(&single)).unwrap_or_default(), request_id, media)
+    let mut answer =
+        json_response_as(status, serde_json::to_vec(&response_json(&single)).unwrap_or_default(), request_id, media);
+    // An answer is an agent's own: never stored by a shared cache, and only
+    // kept by the browser when every field asked for allows it (a dashboard's
+    // figures, for a minute); anything else is not stored at all.
+    let cache = match single.cache_control.value() {
+        Some(hint) if cacheable && single.errors.is_empty() => hint,
+        _ => "no-store".to_string(),
+    };
+    if let Ok(value) = axum::http::HeaderValue::from_str(&cache) {
+        answer.headers_mut().insert(axum::http::header::CACHE_CONTROL, value);
+    }
+    answer
 }
 
 /// A response as JSON. One where nothing ran has no `data` entry, as the

@@ -57,15 +57,41 @@ pub fn count_aliases(doc: &ExecutableDocument) -> usize {
     ops + fragments
 }
 
+/// The root fields whose answers a browser may keep (for the time their
+/// `cache_control` annotation says). async-graphql lets a field without a
+/// hint ride along with one that has one; here an answer is kept only when
+/// every root field asked for is listed.
+pub const CACHEABLE_ROOT_FIELDS: &[&str] = &["partnerOverview", "__typename"];
+
+/// Whether the operation a request will run asks only for [`CACHEABLE_ROOT_FIELDS`]
+/// (a queried field directly at the root; a fragment there is not looked into).
+pub fn only_cacheable_roots(doc: &ExecutableDocument, name: Option<&str>) -> bool {
+    selected_operation(doc, name).is_some_and(|op| {
+        op.node.ty == OperationType::Query
+            && op.node.selection_set.node.items.iter().all(|s| match &s.node {
+                Selection::Field(f) => CACHEABLE_ROOT_FIELDS.contains(&f.node.name.node.as_str()),
+                _ => false,
+            })
+    })
+}
+
 /// The type of the operation a request will run (`None` if it names an
 /// operation the document does not have: the schema reports that itself).
 pub fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
+    selected_operation(doc, name).map(|op| op.node.ty)
+}
+
+/// The operation a request named (or the document's only one).
+fn selected_operation<'a>(
+    doc: &'a ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'a async_graphql::Positioned<async_graphql::parser::types::OperationDefinition>> {
     match (&doc.operations, name) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Single(op), _) => Some(op),
         (DocumentOperations::Multiple(ops), Some(name)) => {
-            ops.iter().find(|(n, _)| n.as_str() == name).map(|(_, op)| op.node.ty)
+            ops.iter().find(|(n, _)| n.as_str() == name).map(|(_, op)| op)
         }
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
         _ => None,
     }
 }

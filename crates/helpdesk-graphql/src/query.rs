@@ -158,6 +158,8 @@ impl Query {
 
     /// The partner's dashboard figures (help desk agents and partner
     /// administrators; not in a read-only admin session, which sees one customer).
+    /// A browser may keep the answer for a minute.
+    #[graphql(cache_control(max_age = 60, private))]
     async fn partner_overview(&self, ctx: &Context<'_>) -> ApiResult<types::PartnerOverview> {
         let rc = request(ctx)?;
         let scope = rc.partner_admin().or_else(|_| rc.acting())?;

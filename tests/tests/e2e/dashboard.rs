@@ -64,3 +64,17 @@ e2e!(
     .await;
     assert!(!active["name"].as_str().unwrap().is_empty(), "{active}");
 });
+
+e2e!(
+    /// The dashboard's answer may be kept by the agent's browser for a minute,
+    /// never by a shared cache; a search's answer is not stored at all.
+    the_dashboard_may_be_kept_a_minute_and_nothing_else_is, |app| async move {
+    let token = app.token(HELP_DESK_AGENT).await;
+    let cache_control = |query: &'static str| {
+        let request = app.http().post(app.url()).bearer_auth(&token).json(&json!({ "query": query }));
+        async move { request.send().await.unwrap().headers()["cache-control"].to_str().unwrap().to_string() }
+    };
+    assert_eq!(cache_control("{ partnerOverview { devicesOffline } }").await, "max-age=60, private");
+    assert_eq!(cache_control(r#"{ search(query: "nan") { edges { score } } }"#).await, "no-store");
+    assert_eq!(cache_control(r#"{ partnerOverview { devicesOffline } search(query: "nan") { edges { score } } }"#).await, "no-store", "the shortest hint wins");
+});
