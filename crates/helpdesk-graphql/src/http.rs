@@ -47,6 +47,8 @@ pub struct AppState {
     pub graphiql_agent: Option<helpdesk_domain::AgentId>,
     /// Parsed documents, shared with the schema.
     pub documents: crate::documents::ParsedDocuments,
+    /// Origins whose pages may call `/graphql` (CORS); none by default.
+    pub cors_origins: Vec<String>,
 }
 
 /// The gateway's routes.
@@ -55,8 +57,10 @@ pub fn router(state: AppState) -> Router {
     let timeout = state.limits.request_timeout;
     // Time and concurrency limits on /graphql only: the operator endpoints
     // must answer when the gateway is busiest.
+    // Outermost, CORS: a browser's preflight is answered before any limit.
     let guard =
         tower::ServiceBuilder::new()
+            .layer(crate::edge::cors(&state.cors_origins))
             .layer(axum::error_handling::HandleErrorLayer::new(
                 move |headers: HeaderMap, error: axum::BoxError| async move {
                     crate::edge::refused(&headers, &error, timeout)

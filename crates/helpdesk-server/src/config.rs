@@ -188,6 +188,11 @@ pub struct ServeConfig {
     /// The gateway's address as users reach it, for launch URLs (default: http://LISTEN).
     #[arg(long, env = "HELPDESK_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Web origins whose pages may call `/graphql` from the browser (a
+    /// partner's portal embedding a widget), e.g. `https://portal.example.com`;
+    /// repeat the flag or separate with commas. None by default.
+    #[arg(long = "cors-allow-origin", env = "HELPDESK_CORS_ALLOW_ORIGINS", value_delimiter = ',')]
+    pub cors_allow_origins: Vec<String>,
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "HELPDESK_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,

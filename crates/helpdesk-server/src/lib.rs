@@ -172,6 +172,7 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
         metrics,
         probe: Arc::new(probe::StoreProbe(store.clone(), audit_lost)),
         graphiql_agent: demo_agent,
+        cors_origins: config.cors_allow_origins.clone(),
         documents,
     };
     let app = helpdesk_graphql::router(state);

@@ -78,3 +78,31 @@ e2e!(
     assert_eq!(cache_control(r#"{ search(query: "nan") { edges { score } } }"#).await, "no-store");
     assert_eq!(cache_control(r#"{ partnerOverview { devicesOffline } search(query: "nan") { edges { score } } }"#).await, "no-store", "the shortest hint wins");
 });
+
+helpdesk_tests::e2e_backends!(
+    /// A partner's portal listed with `--cors-allow-origin` may call the API
+    /// from its pages (the preflight is answered, the answer names the origin);
+    /// any other site's page may not read it.
+    only_listed_origins_may_call_the_api_from_a_browser, |target| async move {
+    let portal = "https://portal.northwind.example";
+    let app = helpdesk_tests::spawn_app_configured(target, helpdesk_store::seed::Scale::Demo, |c| {
+        c.cors_allow_origins = vec![portal.to_string()];
+    })
+    .await;
+    let preflight = |origin: &'static str| {
+        app.http()
+            .request(reqwest::Method::OPTIONS, app.url())
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization, content-type")
+            .send()
+    };
+    let allowed = preflight(portal).await.unwrap();
+    assert_eq!(allowed.headers()["access-control-allow-origin"], portal);
+    let other = preflight("https://evil.example").await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+    let token = app.token(HELP_DESK_AGENT).await;
+    let res = app.http().post(app.url()).bearer_auth(&token).header("origin", portal).json(&json!({ "query": "{ me { name } }" })).send().await.unwrap();
+    assert_eq!(res.headers()["access-control-allow-origin"], portal);
+    assert_eq!(res.status(), 200);
+});
