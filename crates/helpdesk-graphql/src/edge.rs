@@ -82,6 +82,21 @@ pub(crate) fn refused(headers: &HeaderMap, error: &BoxError, timeout: Duration) 
     crate::http::refuse(ApiError::Busy(message), &request_id)
 }
 
+/// Cross-origin calls to `/graphql` from the listed origins only (a partner's
+/// portal embedding a widget): their preflights are answered, and their
+/// answers carry `Access-Control-Allow-Origin`. No origin is listed by
+/// default, so browsers keep other sites' pages from reading the API.
+pub fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use axum::http::{HeaderName, Method, header};
+    let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o.trim()).ok()).collect();
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
+        .expose_headers([HeaderName::from_static("x-request-id")])
+        .max_age(Duration::from_secs(600))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,19 +128,4 @@ mod tests {
         let own = request_id(&headers(&[("traceparent", tp), ("x-request-id", "mine")]));
         assert_eq!(own, "mine", "an explicit request ID wins");
     }
-}
-
-/// Cross-origin calls to `/graphql` from the listed origins only (a partner's
-/// portal embedding a widget): their preflights are answered, and their
-/// answers carry `Access-Control-Allow-Origin`. No origin is listed by
-/// default, so browsers keep other sites' pages from reading the API.
-pub fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
-    use axum::http::{HeaderName, Method, header};
-    let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o.trim()).ok()).collect();
-    tower_http::cors::CorsLayer::new()
-        .allow_origin(tower_http::cors::AllowOrigin::list(origins))
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
-        .expose_headers([HeaderName::from_static("x-request-id")])
-        .max_age(Duration::from_secs(600))
 }
