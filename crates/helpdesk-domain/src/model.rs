@@ -386,6 +386,16 @@ pub struct PartnerOverview {
     pub grants_ending: Vec<GrantEnding>,
     /// The agents with the most audited actions in the past 7 days (at most 5).
     pub most_active_agents: Vec<AgentActivity>,
+    /// Audited actions per day (UTC) and action over the past 30 days, oldest first.
+    pub activity_by_day: Vec<DayActivity>,
+}
+
+/// How many times an action was audited on one day (UTC).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayActivity {
+    pub day: DateTime<Utc>,
+    pub action: String,
+    pub count: u64,
 }
 
 /// A customer whose read-only grant ends soon.

@@ -4,7 +4,9 @@
 //! a partner with a million users.
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use helpdesk_domain::model::{AgentActivity, CustomerStatus, GrantEnding, Labelled, NumberState, PartnerOverview};
+use helpdesk_domain::model::{
+    AgentActivity, CustomerStatus, DayActivity, GrantEnding, Labelled, NumberState, PartnerOverview,
+};
 use helpdesk_domain::{AgentId, CustomerId, PartnerId};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -85,7 +87,28 @@ pub(crate) async fn partner_overview(
         suppressed_24h,
         grants_ending: grants_ending(db, partner, now, week_ahead).await?,
         most_active_agents: most_active_agents(db, partner, week_ago).await?,
+        activity_by_day: activity_by_day(db, partner, now - Duration::days(30)).await?,
     })
+}
+
+/// Audited actions per day and action since the day `since` falls on, oldest first.
+async fn activity_by_day(db: &DatabaseConnection, partner: PartnerId, since: DateTime<Utc>) -> R<Vec<DayActivity>> {
+    use audit_daily::Column as D;
+    let since = since.duration_trunc(Duration::days(1)).unwrap_or(since);
+    let rows: Vec<(DateTime<Utc>, String, i64)> = audit_daily::Entity::find()
+        .select_only()
+        .columns([D::Day, D::Action])
+        .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "count")
+        .filter(D::PartnerId.eq(partner.0))
+        .filter(D::Day.gte(since))
+        .group_by(D::Day)
+        .group_by(D::Action)
+        .order_by_asc(D::Day)
+        .order_by_asc(D::Action)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(day, action, n)| DayActivity { day, action, count: n as u64 }).collect())
 }
 
 /// Unrevoked grants still active that end before `until`, soonest first, with their customers' names.

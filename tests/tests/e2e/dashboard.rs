@@ -8,6 +8,7 @@ const OVERVIEW: &str = r#"{ partnerOverview {
   at customersByStatus { status count } phoneNumbersByState { state count }
   devicesOffline devicesUnseenFor7Days emailsInErrorLast24Hours addressesSuppressedLast24Hours
   readOnlyGrantsEnding { customerId customerName endsAt } mostActiveAgents { agentId name actions }
+  activityByDay { day action count }
 } }"#;
 
 /// A number the SQL returns as text on both backends.
@@ -51,7 +52,8 @@ e2e!(
 });
 
 e2e!(
-    /// The agents who did the most this week lead the list, with what they did counted.
+    /// The agents who did the most this week lead the list, with what they did
+    /// counted, and the day's searches are counted in the day's bucket.
     the_most_active_agents_are_counted_from_the_audit_trail, |app| async move {
     for _ in 0..3 {
         app.search(CUSTOMER).await;
@@ -63,6 +65,12 @@ e2e!(
     })
     .await;
     assert!(!active["name"].as_str().unwrap().is_empty(), "{active}");
+    // The same searches, counted per day (summed: the run may cross midnight).
+    let res = app.query(OVERVIEW, json!({})).await;
+    let days = res["data"]["partnerOverview"]["activityByDay"].as_array().unwrap().clone();
+    let searches: u64 = days.iter().filter(|d| d["action"] == "search").map(|d| d["count"].as_u64().unwrap()).sum();
+    assert!(searches >= 3, "{days:?}");
+    assert!(days.iter().all(|d| d["day"].as_str().unwrap().contains("T00:00:00")), "whole days: {days:?}");
 });
 
 e2e!(

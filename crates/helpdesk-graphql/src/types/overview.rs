@@ -28,6 +28,17 @@ pub struct PartnerOverview {
     read_only_grants_ending: Vec<GrantEnding>,
     /// The agents with the most audited actions in the past 7 days (at most 5).
     most_active_agents: Vec<AgentActivity>,
+    /// Audited actions (searches, records opened, codes sent …) per day (UTC)
+    /// and action over the past 30 days, oldest first.
+    activity_by_day: Vec<DayActivity>,
+}
+
+/// How many times an action was audited on one day.
+#[derive(SimpleObject)]
+pub struct DayActivity {
+    day: DateTime<Utc>,
+    action: String,
+    count: u64,
 }
 
 #[derive(SimpleObject)]
@@ -93,6 +104,11 @@ impl PartnerOverview {
                     name: a.name,
                     actions: a.actions,
                 })
+                .collect(),
+            activity_by_day: o
+                .activity_by_day
+                .into_iter()
+                .map(|d| DayActivity { day: d.day, action: d.action, count: d.count })
                 .collect(),
         }
     }
