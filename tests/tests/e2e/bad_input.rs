@@ -145,3 +145,21 @@ e2e!(
     let json: serde_json::Value = res.json().await.unwrap();
     assert!(json.get("data").is_some(), "{json}");
 });
+
+e2e!(
+    /// A list's cursor that the gateway did not give out for that list (garbage,
+    /// a search's position, a key with a bad ID or time) is bad input, not an error page.
+    a_cursor_from_elsewhere_is_bad_user_input, |app| async move {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let id = helpdesk_tests::edges(&app.search(CUSTOMER).await)[0]["node"]["id"].clone();
+    let users = "query($id: ID!, $after: String) { customer(id: $id) { users(after: $after) { totalCount } } }";
+    for after in ["garbage".to_string(), b64("o:3"), b64("k:not-a-uuid:davis"), b64("k:")] {
+        let res = app.query(users, json!({ "id": id, "after": after })).await;
+        assert_eq!(error_code(&res), "BAD_USER_INPUT", "{after}: {res}");
+    }
+    let audit = "query($after: String) { auditLog(after: $after) { edges { cursor } } }";
+    let bad_time = b64(&format!("k:{}:yesterday", uuid::Uuid::nil()));
+    let res = app.query_as(PARTNER_ADMIN, audit, json!({ "after": bad_time })).await;
+    assert_eq!(error_code(&res), "BAD_USER_INPUT", "{res}");
+});
