@@ -51,8 +51,6 @@ struct Prefetched {
     devices: HashMap<DeviceId, Device>,
     numbers: HashMap<PhoneNumberId, PhoneNumberRecord>,
     orders: HashMap<SubscriptionId, Order>,
-    /// Customers are served by the customer cache; nothing is handed over.
-    customers: HashMap<CustomerId, Customer>,
 }
 
 impl Loaders {
@@ -233,8 +231,19 @@ where
     Ok(one(ctx, key).await?.unwrap_or_default())
 }
 
-/// Records by their own ID: those a search handed over, then the rest in one read.
+/// Records by their own ID: those a search handed over (if it hands over
+/// that kind), then the rest in one read.
 macro_rules! by_id {
+    ($key:ty => $value:ty, $method:ident, |$v:ident| $k:expr) => {
+        impl Loader<$key> for Loaders {
+            type Value = $value;
+            type Error = ApiError;
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $value>, ApiError> {
+                let rows = self.directory.$method(self.partner, keys).await?;
+                Ok(rows.into_iter().filter(|v| self.visible(v)).map(|$v| ($k, $v)).collect())
+            }
+        }
+    };
     ($key:ty => $value:ty, $method:ident, $found:ident, |$v:ident| $k:expr) => {
         impl Loader<$key> for Loaders {
             type Value = $value;
@@ -252,7 +261,8 @@ macro_rules! by_id {
     };
 }
 
-by_id!(CustomerId => Customer, customers, customers, |v| v.id);
+// Customers come from the customer cache; a search hands none over.
+by_id!(CustomerId => Customer, customers, |v| v.id);
 by_id!(UserId => User, users, users, |v| v.id);
 by_id!(DeviceId => Device, devices, devices, |v| v.id);
 by_id!(PhoneNumberId => PhoneNumberRecord, phone_numbers, numbers, |v| v.id);
