@@ -71,6 +71,9 @@ pub struct TestApp {
     pub backend: Backend,
     /// The clock the gateway and its seeding run on; step it to make time pass.
     pub clock: Arc<AdjustableClock>,
+    /// When the gateway's data was seeded, on its clock: the seed writes a
+    /// month of audit history before it, which tests of the audit trail skip.
+    pub seeded_at: chrono::DateTime<chrono::Utc>,
     client: reqwest::Client,
     url: String,
     database_url: String,
@@ -164,6 +167,7 @@ pub async fn spawn_app_configured(
         database_url: url,
         server: Some(server),
         backend,
+        seeded_at: clock.now(),
         clock,
         client: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap(),
         cleanup,
@@ -243,6 +247,21 @@ macro_rules! e2e_day {
     };
 }
 
+/// The hash (`sha256:…`) of the console's trusted document for the
+/// operation named `name`, from the manifest the console was built with.
+pub fn trusted_document_hash(name: &str) -> String {
+    let manifest: serde_json::Map<String, Value> =
+        serde_json::from_str(helpdesk_console::TRUSTED_DOCUMENTS).expect("the console's manifest is JSON");
+    let prefix = format!("query {name}");
+    manifest
+        .iter()
+        .find(|(_, text)| {
+            text.as_str().is_some_and(|t| t.starts_with(&prefix) && t[prefix.len()..].starts_with([' ', '(']))
+        })
+        .map(|(hash, _)| hash.clone())
+        .unwrap_or_else(|| panic!("the console has no operation {name}"))
+}
+
 /// Waits until `check` returns `Some`, for effects that land after the
 /// response (an email recorded as delivered, an audit entry written), and
 /// fails after 30 seconds.
@@ -276,6 +295,7 @@ impl TestApp {
             server: Some(server),
             backend: self.backend,
             clock: self.clock.clone(),
+            seeded_at: self.seeded_at,
             client: self.client.clone(),
             cleanup: Cleanup::Dir(config.mail.mail_dir.clone()),
         }
@@ -337,6 +357,27 @@ impl TestApp {
     }
 
     /// POSTs a GraphQL query as `agent` and returns the whole JSON response.
+    /// The audit entries written since the data was seeded, newest first, as
+    /// the partner admin reads them: each node with `fields`.
+    /// The gateway's time now.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    pub async fn audit_since_seeding(&self, fields: &str) -> Vec<Value> {
+        self.audit_since(self.seeded_at, fields).await
+    }
+
+    /// The audit entries written at `since` or later on the gateway's clock, newest first.
+    pub async fn audit_since(&self, since: chrono::DateTime<chrono::Utc>, fields: &str) -> Vec<Value> {
+        let query = format!(
+            "query($since: DateTime) {{ auditLog(first: 100, since: $since) {{ edges {{ node {{ {fields} }} }} }} }}"
+        );
+        let since = since.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+        let res = self.query_as(fixtures::PARTNER_ADMIN, &query, json!({ "since": since })).await;
+        res["data"]["auditLog"]["edges"].as_array().cloned().unwrap_or_default()
+    }
+
     pub async fn query_as(&self, agent: &str, query: &str, variables: Value) -> Value {
         let token = self.token(agent).await;
         self.query_with_token(Some(&token), query, variables).await

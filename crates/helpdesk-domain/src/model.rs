@@ -351,6 +351,9 @@ pub struct AuditEntry {
     pub detail: Option<String>,
     /// The customer it concerns, if one.
     pub customer_id: Option<CustomerId>,
+    /// For a search: how its text was read (its first reading), counted per
+    /// day for the dashboard.
+    pub read_as: Option<crate::search::InputKind>,
 }
 
 #[cfg(test)]
@@ -388,6 +391,61 @@ pub struct PartnerOverview {
     pub most_active_agents: Vec<AgentActivity>,
     /// Audited actions per day (UTC) and action over the past 30 days, oldest first.
     pub activity_by_day: Vec<DayActivity>,
+    /// Searches per day (UTC) and kind of input over the past 30 days, oldest first.
+    pub searches_by_day: Vec<DaySearches>,
+    /// Licenses bought and assigned per offer, over every customer.
+    pub license_usage: Vec<OfferUsage>,
+    /// The customers using the most licenses beyond what they bought (at most 5).
+    pub most_over_licensed: Vec<CustomerLicenses>,
+    /// The customers with the most bought licenses left unused (at most 5).
+    pub most_under_used: Vec<CustomerLicenses>,
+}
+
+/// One figure of a [`PartnerOverview`]. A dashboard widget asks for one or
+/// two; the store computes only those, so eight widgets refreshing every
+/// minute cost eight small statements, not eight whole dashboards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Figure {
+    CustomersByStatus,
+    NumbersByState,
+    DevicesOffline,
+    DevicesUnseen7Days,
+    EmailsInError24h,
+    Suppressed24h,
+    GrantsEnding,
+    MostActiveAgents,
+    ActivityByDay,
+    SearchesByDay,
+    LicenseUsage,
+    MostOverLicensed,
+    MostUnderUsed,
+}
+
+/// How many searches read as one kind of input ran on one day (UTC).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DaySearches {
+    pub day: DateTime<Utc>,
+    pub kind: crate::search::InputKind,
+    pub count: u64,
+}
+
+/// One offer's licenses over all of a partner's customers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfferUsage {
+    pub offer: String,
+    /// Bought (the subscriptions' quantities).
+    pub bought: u64,
+    /// Assigned to users.
+    pub used: u64,
+}
+
+/// One customer's licenses, all offers together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerLicenses {
+    pub customer_id: CustomerId,
+    pub customer_name: String,
+    pub bought: u64,
+    pub used: u64,
 }
 
 /// How many times an action was audited on one day (UTC).

@@ -111,8 +111,13 @@ pub trait Directory: AgentDirectory {
     /// How many rows one of a customer's lists holds, for `totalCount`.
     async fn count_of_customer(&self, partner: PartnerId, customer: CustomerId, list: CustomerList) -> Result<u64>;
 
-    /// The partner's dashboard figures as of `now`.
-    async fn partner_overview(&self, partner: PartnerId, now: DateTime<Utc>) -> Result<PartnerOverview>;
+    /// The partner's dashboard figures in `wanted` as of `now` (the others are left empty).
+    async fn partner_overview(
+        &self,
+        partner: PartnerId,
+        now: DateTime<Utc>,
+        wanted: &std::collections::HashSet<crate::model::Figure>,
+    ) -> Result<PartnerOverview>;
 }
 
 /// A customer's lists that page by keyset.
@@ -129,6 +134,8 @@ pub struct AuditFilter {
     pub agent: Option<AgentId>,
     /// Entries whose target is this customer or one of its records.
     pub customer: Option<CustomerId>,
+    /// Entries of this action only (`search`, `open_user` …).
+    pub action: Option<String>,
     pub since: Option<chrono::DateTime<chrono::Utc>>,
     pub until: Option<chrono::DateTime<chrono::Utc>>,
 }

@@ -127,6 +127,19 @@ impl RequestContext {
         outcome: &ApiResult<T>,
         detail: Option<String>,
     ) {
+        self.audit_read_as(action, target, customer, outcome, detail, None);
+    }
+
+    /// [`Self::audit`] for a search, with how its text was read.
+    pub fn audit_read_as<T>(
+        &self,
+        action: &str,
+        target: Option<String>,
+        customer: Option<CustomerId>,
+        outcome: &ApiResult<T>,
+        detail: Option<String>,
+        read_as: Option<helpdesk_domain::search::InputKind>,
+    ) {
         let entry = AuditEntry {
             id: uuid::Uuid::now_v7(),
             partner_id: self.agent.partner_id,
@@ -140,6 +153,7 @@ impl RequestContext {
             },
             detail: detail.as_deref().map(bounded),
             customer_id: customer.or(self.read_only),
+            read_as,
         };
         let mut audit = self.audit.lock().unwrap_or_else(|e| e.into_inner());
         if audit.entries.len() < MAX_ENTRIES_PER_REQUEST {

@@ -31,6 +31,11 @@ pub enum ErrorCode {
     RateLimited,
     /// The user's address is on the email suppression list: clear it first.
     EmailSuppressed,
+    /// A document hash that is not in the trusted-documents manifest (an
+    /// older or newer console than this gateway's).
+    PersistedQueryNotFound,
+    /// Free text where this gateway runs only trusted documents.
+    OperationNotTrusted,
     /// A dependency is down; retry later.
     ServiceUnavailable,
     /// A bug. Quote the request ID.
@@ -48,6 +53,8 @@ impl ErrorCode {
             ErrorCode::AccessNotAuthorized => "ACCESS_NOT_AUTHORIZED",
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::EmailSuppressed => "EMAIL_SUPPRESSED",
+            ErrorCode::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            ErrorCode::OperationNotTrusted => "OPERATION_NOT_TRUSTED",
             ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
         }
@@ -57,9 +64,9 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::Unauthenticated => 401,
-            ErrorCode::Forbidden | ErrorCode::AccessNotAuthorized => 403,
+            ErrorCode::Forbidden | ErrorCode::AccessNotAuthorized | ErrorCode::OperationNotTrusted => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::BadUserInput | ErrorCode::EmailSuppressed => 400,
+            ErrorCode::BadUserInput | ErrorCode::EmailSuppressed | ErrorCode::PersistedQueryNotFound => 400,
             ErrorCode::RateLimited => 429,
             ErrorCode::ServiceUnavailable => 503,
             ErrorCode::Internal => 500,
@@ -83,6 +90,12 @@ pub enum ApiError {
     /// message is for the client, who should try again.
     #[error("{0}")]
     Busy(String),
+    /// A trusted-document hash the gateway does not know.
+    #[error("{0}")]
+    UnknownDocument(String),
+    /// Free text refused by the trusted-documents policy.
+    #[error("{0}")]
+    Untrusted(String),
 }
 
 impl ApiError {
@@ -107,6 +120,8 @@ impl ApiError {
             },
             ApiError::BadInput(_) | ApiError::Rejected(_) => ErrorCode::BadUserInput,
             ApiError::Busy(_) => ErrorCode::ServiceUnavailable,
+            ApiError::UnknownDocument(_) => ErrorCode::PersistedQueryNotFound,
+            ApiError::Untrusted(_) => ErrorCode::OperationNotTrusted,
         }
     }
 

@@ -49,6 +49,8 @@ pub struct AppState {
     pub documents: crate::documents::ParsedDocuments,
     /// Origins whose pages may call `/graphql` (CORS); none by default.
     pub cors_origins: Vec<String>,
+    /// The console's operations by hash, and who may send free text from a browser.
+    pub trusted: crate::trusted::TrustedDocuments,
 }
 
 /// The gateway's routes.
@@ -277,8 +279,10 @@ async fn execute(
     };
     let mut responses = Vec::with_capacity(requests.len());
     let mut cacheable = false;
+    let partner_admin = caller.agent.has(helpdesk_domain::Role::PartnerAdmin);
     for mut request in requests {
-        let operation = match check_operation(&mut request, app, over_get) {
+        let trusted = app.trusted.resolve(&mut request, headers, partner_admin);
+        let operation = match trusted.and_then(|()| check_operation(&mut request, app, over_get)) {
             Ok((label, may_keep)) => {
                 cacheable = may_keep;
                 label

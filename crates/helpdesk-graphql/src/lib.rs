@@ -37,6 +37,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod ops;
 pub mod query;
+pub mod trusted;
 pub mod types;
 
 use async_graphql::{EmptySubscription, Schema};

@@ -62,6 +62,9 @@ pub struct ReadOnlyAdminSessionPayload {
     expires_at: DateTime<Utc>,
     /// Opens GraphiQL with the session's token.
     launch_url: String,
+    /// Opens the console with the session's token, scoped to the customer,
+    /// under a banner with the customer, the reason and the time left.
+    console_url: String,
     customer: Customer,
 }
 
@@ -225,9 +228,20 @@ impl Mutation {
                 .record_read_only_session(scope.partner_id, scope.agent_id, key, reason, now, expires_at)
                 .await?;
             let token = rc.services.issuer.mint_read_only(scope.agent_id, &grant, expires_at)?;
-            let launch_url = format!("{}/graphql#token={token}", rc.services.public_url.trim_end_matches('/'));
+            // The token rides in the fragment, which browsers never send to a server.
+            let base = rc.services.public_url.trim_end_matches('/');
+            let launch_url = format!("{base}/graphql#token={token}");
+            let fragment = serde_urlencoded::to_string([("token", token.as_str()), ("reason", reason)])
+                .map_err(|e| ApiError::Domain(DomainError::Internal(e.to_string())))?;
+            let console_url = format!("{base}/#{fragment}");
             Ok((
-                ReadOnlyAdminSessionPayload { token, expires_at, launch_url, customer: Customer::shown(ctx, customer) },
+                ReadOnlyAdminSessionPayload {
+                    token,
+                    expires_at,
+                    launch_url,
+                    console_url,
+                    customer: Customer::shown(ctx, customer),
+                },
                 Some(key),
             ))
         })

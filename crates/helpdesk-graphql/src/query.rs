@@ -164,7 +164,8 @@ impl Query {
         let rc = request(ctx)?;
         let scope = rc.partner_admin().or_else(|_| rc.acting())?;
         let now = rc.now();
-        Ok(types::PartnerOverview::new(rc.directory().partner_overview(scope.partner_id, now).await?, now))
+        let wanted = types::overview_figures(ctx);
+        Ok(types::PartnerOverview::new(rc.directory().partner_overview(scope.partner_id, now, &wanted).await?, now))
     }
 
     /// The partner's agents and their roles (partner administrators only).
@@ -183,6 +184,8 @@ impl Query {
         after: Option<String>,
         agent_id: Option<ID>,
         customer_id: Option<ID>,
+        #[graphql(desc = "Entries of this action only: `search`, `open_user`, `send_verification_code` …")]
+        action: Option<String>,
         since: Option<DateTime<Utc>>,
         until: Option<DateTime<Utc>>,
     ) -> ApiResult<Connection<String, AuditEntry>> {
@@ -192,6 +195,7 @@ impl Query {
         let filter = AuditFilter {
             agent: agent_id.map(|id| decode_as(&id, NodeType::Agent).map(AgentId)).transpose()?,
             customer: customer_id.map(|id| decode_as(&id, NodeType::Customer).map(CustomerId)).transpose()?,
+            action,
             since,
             until,
         };

@@ -172,6 +172,14 @@ impl SecretConfig {
     }
 }
 
+/// Who may send free text from a browser (see [`helpdesk_graphql::trusted`]).
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FreeText {
+    Anyone,
+    PartnerAdmins,
+    Nobody,
+}
+
 /// Log line format.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum LogFormat {
@@ -196,6 +204,16 @@ pub struct ServeConfig {
     /// repeat the flag or separate with commas. None by default.
     #[arg(long = "cors-allow-origin", env = "HELPDESK_CORS_ALLOW_ORIGINS", value_delimiter = ',')]
     pub cors_allow_origins: Vec<String>,
+    /// Origins whose pages may show a dashboard widget (`/widgets/<name>`) in an
+    /// iframe, e.g. `https://portal.example.com`; repeat or separate with
+    /// commas. The console itself is never framed.
+    #[arg(long = "widget-frame-ancestor", env = "HELPDESK_WIDGET_FRAME_ANCESTORS", value_delimiter = ',')]
+    pub widget_frame_ancestors: Vec<String>,
+    /// Who may send GraphQL text (not one of the console's trusted documents)
+    /// from a browser. Default: anyone with `--demo`, else partner
+    /// administrators (GraphiQL). Clients that are not browsers are not limited.
+    #[arg(long, env = "HELPDESK_BROWSER_FREE_TEXT", value_enum)]
+    pub browser_free_text: Option<FreeText>,
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "HELPDESK_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -236,6 +254,16 @@ pub struct ServeConfig {
 }
 
 impl ServeConfig {
+    /// The trusted-documents policy for browsers: open in demo mode, partner admins otherwise.
+    pub fn browser_free_text(&self) -> helpdesk_graphql::trusted::BrowserFreeText {
+        use helpdesk_graphql::trusted::BrowserFreeText as B;
+        match (self.browser_free_text, self.secret.demo) {
+            (Some(FreeText::Anyone), _) | (None, true) => B::Anyone,
+            (Some(FreeText::PartnerAdmins), _) | (None, false) => B::PartnerAdmins,
+            (Some(FreeText::Nobody), _) => B::Nobody,
+        }
+    }
+
     /// Each agent's bucket of query cost.
     pub fn limiter_options(&self) -> helpdesk_store::limiter::LimiterOptions {
         let cache = &self.database.cache;

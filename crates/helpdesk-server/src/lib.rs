@@ -162,6 +162,18 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
         clock,
         limiter: Arc::new(helpdesk_store::limiter::AgentLimiter::new(config.limiter_options())?),
     };
+    let console = helpdesk_console::Console {
+        widget_frame_ancestors: config.widget_frame_ancestors.clone(),
+        demo_token: {
+            let issuer = services.issuer.clone();
+            Arc::new(move || demo_agent.and_then(|a| issuer.mint(a, helpdesk_graphql::auth::AGENT_TOKEN_LIFETIME).ok()))
+        },
+    };
+    let trusted = helpdesk_graphql::trusted::TrustedDocuments::from_manifest(
+        helpdesk_console::TRUSTED_DOCUMENTS,
+        config.browser_free_text(),
+    )
+    .map_err(|e| ServerError::Config(format!("the console's trusted documents: {e}")))?;
     let documents = helpdesk_graphql::documents::ParsedDocuments::new();
     let schema = helpdesk_graphql::schema(&limits, &documents);
     let metrics = helpdesk_graphql::ops::Metrics::new(&schema.sdl());
@@ -174,8 +186,9 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
         graphiql_agent: demo_agent,
         cors_origins: config.cors_allow_origins.clone(),
         documents,
+        trusted,
     };
-    let app = helpdesk_graphql::router(state);
+    let app = helpdesk_graphql::router(state).merge(console.router());
     let (tx, rx) = oneshot::channel::<()>();
     let grace = Duration::from_secs(config.shutdown_grace_secs);
     let stopping = Arc::new(tokio::sync::Notify::new());

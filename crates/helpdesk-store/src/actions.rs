@@ -250,6 +250,9 @@ impl HelpDesk for Store {
         if let Some(c) = filter.customer {
             cond = cond.add(C::CustomerId.eq(c.0));
         }
+        if let Some(action) = &filter.action {
+            cond = cond.add(C::Action.eq(action.as_str()));
+        }
         if let Some(t) = filter.since {
             cond = cond.add(C::At.gte(t));
         }

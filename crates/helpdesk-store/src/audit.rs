@@ -17,8 +17,9 @@ use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel};
 use tokio::sync::mpsc;
 
-use crate::entity::{audit_daily, audit_log};
+use crate::entity::{audit_daily, audit_log, search_daily};
 use crate::{Store, StoreError};
+use helpdesk_domain::model::Labelled;
 
 /// Most entries written by one INSERT.
 const BATCH: usize = 500;
@@ -39,6 +40,7 @@ pub(crate) async fn insert(store: &Store, entries: &[AuditEntry]) -> Result<(), 
                 outcome: e.outcome.clone(),
                 detail: e.detail.clone(),
                 customer_id: e.customer_id.map(|c| c.0),
+                read_as: e.read_as.map(|k| k.label().to_string()),
             }
             .into_active_model()
         });
@@ -47,6 +49,7 @@ pub(crate) async fn insert(store: &Store, entries: &[AuditEntry]) -> Result<(), 
         audit_log::Entity::insert_many(rows).on_conflict(skip_written).exec_without_returning(&txn).await?;
     }
     count_per_day(&txn, entries).await?;
+    count_searches_per_day(&txn, entries).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -56,8 +59,7 @@ async fn count_per_day(txn: &impl ConnectionTrait, entries: &[AuditEntry]) -> Re
     use audit_daily::Column as D;
     let mut counts: BTreeMap<(uuid::Uuid, chrono::DateTime<chrono::Utc>, uuid::Uuid, &str), i64> = BTreeMap::new();
     for e in entries {
-        let day = e.at.duration_trunc(chrono::TimeDelta::days(1)).unwrap_or(e.at);
-        *counts.entry((e.partner_id.0, day, e.agent_id.0, e.action.as_str())).or_default() += 1;
+        *counts.entry((e.partner_id.0, day_of(e.at), e.agent_id.0, e.action.as_str())).or_default() += 1;
     }
     let rows: Vec<_> = counts
         .into_iter()
@@ -72,6 +74,35 @@ async fn count_per_day(txn: &impl ConnectionTrait, entries: &[AuditEntry]) -> Re
         audit_daily::Entity::insert_many(chunk.to_vec()).on_conflict(add).exec_without_returning(txn).await?;
     }
     Ok(())
+}
+
+/// Adds the searches among the entries to their partner's, day's and input kind's counter.
+async fn count_searches_per_day(txn: &impl ConnectionTrait, entries: &[AuditEntry]) -> Result<(), StoreError> {
+    use search_daily::Column as D;
+    let mut counts: BTreeMap<(uuid::Uuid, chrono::DateTime<chrono::Utc>, &str), i64> = BTreeMap::new();
+    for e in entries {
+        if let Some(kind) = e.read_as {
+            *counts.entry((e.partner_id.0, day_of(e.at), kind.label())).or_default() += 1;
+        }
+    }
+    let rows: Vec<_> = counts
+        .into_iter()
+        .map(|((partner_id, day, kind), n)| {
+            search_daily::Model { partner_id, day, kind: kind.to_string(), n }.into_active_model()
+        })
+        .collect();
+    for chunk in rows.chunks(BATCH) {
+        let add = OnConflict::columns([D::PartnerId, D::Day, D::Kind])
+            .value(D::N, Expr::col((search_daily::Entity, D::N)).add(Expr::cust("excluded.n")))
+            .to_owned();
+        search_daily::Entity::insert_many(chunk.to_vec()).on_conflict(add).exec_without_returning(txn).await?;
+    }
+    Ok(())
+}
+
+/// The UTC day a moment falls on, as its midnight.
+fn day_of(at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    at.duration_trunc(chrono::TimeDelta::days(1)).unwrap_or(at)
 }
 
 /// Entries waiting to be written, at most: past that, requests wait.

@@ -378,8 +378,9 @@ impl Directory for Store {
         &self,
         partner: PartnerId,
         now: chrono::DateTime<chrono::Utc>,
+        wanted: &std::collections::HashSet<helpdesk_domain::model::Figure>,
     ) -> Result<PartnerOverview> {
-        Ok(crate::overview::partner_overview(self.db(), partner, now).await?)
+        Ok(crate::overview::partner_overview(self.db(), partner, now, wanted).await?)
     }
 
     async fn users_of_customer(&self, partner: PartnerId, customer: CustomerId, page: Page) -> Result<Vec<User>> {

@@ -6,6 +6,7 @@
 
 use helpdesk_domain::access::{Agent, Role};
 use helpdesk_domain::model::*;
+use helpdesk_domain::search::InputKind;
 use helpdesk_domain::{
     AgentId, CustomerId, DeviceId, Domain, Email, MacAddress, MeetingSite, PartnerId, PhoneNumber, PhoneNumberId,
     SerialNumber, SipAddress, SubscriptionId, UserId, WebOrderNumber,
@@ -28,7 +29,7 @@ fn parse_opt<T>(f: impl Fn(&str) -> helpdesk_domain::error::Result<T>, s: &Optio
     s.as_deref().map(|v| parse(&f, v)).transpose()
 }
 
-fn label<T: Labelled>(s: &str) -> R<T> {
+pub(crate) fn label<T: Labelled>(s: &str) -> R<T> {
     T::from_label(s).map_err(corrupt)
 }
 
@@ -201,6 +202,7 @@ pub(crate) fn audit_entry(row: audit_log::Model) -> R<AuditEntry> {
         outcome: row.outcome,
         detail: row.detail,
         customer_id: row.customer_id.map(CustomerId),
+        read_as: row.read_as.as_deref().map(label::<InputKind>).transpose()?,
     })
 }
 

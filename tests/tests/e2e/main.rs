@@ -9,6 +9,7 @@ mod actions;
 mod audit;
 mod bad_input;
 mod batching;
+mod console;
 mod dashboard;
 mod details;
 mod hostile;

@@ -68,6 +68,37 @@ pub enum InputKind {
     Name,
 }
 
+/// Stored with each audited search, so a dashboard can count searches per
+/// day by what agents typed (`search_daily`).
+impl crate::model::Labelled for InputKind {
+    const ALL: &'static [Self] = &[
+        InputKind::Id,
+        InputKind::Email,
+        InputKind::PhoneNumber,
+        InputKind::MacAddress,
+        InputKind::SipAddress,
+        InputKind::Domain,
+        InputKind::MeetingSite,
+        InputKind::WebOrderNumber,
+        InputKind::SerialNumber,
+        InputKind::Name,
+    ];
+    fn label(self) -> &'static str {
+        match self {
+            InputKind::Id => "id",
+            InputKind::Email => "email",
+            InputKind::PhoneNumber => "phone_number",
+            InputKind::MacAddress => "mac_address",
+            InputKind::SipAddress => "sip_address",
+            InputKind::Domain => "domain",
+            InputKind::MeetingSite => "meeting_site",
+            InputKind::WebOrderNumber => "web_order_number",
+            InputKind::SerialNumber => "serial_number",
+            InputKind::Name => "name",
+        }
+    }
+}
+
 impl Reading {
     /// What kind of value this reading is.
     pub fn kind(&self) -> InputKind {

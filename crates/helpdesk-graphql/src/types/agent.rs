@@ -48,6 +48,8 @@ pub struct AuditEntry {
     /// `success` or the error code.
     outcome: String,
     detail: Option<String>,
+    /// For a search: how its text was read.
+    read_as: Option<super::InputKind>,
 }
 
 impl From<model::AuditEntry> for AuditEntry {
@@ -60,6 +62,7 @@ impl From<model::AuditEntry> for AuditEntry {
             customer_id: e.customer_id.map(|c| encode(NodeType::Customer, c.0)),
             outcome: e.outcome,
             detail: e.detail,
+            read_as: e.read_as.map(Into::into),
         }
     }
 }

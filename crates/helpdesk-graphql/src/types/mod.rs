@@ -22,7 +22,7 @@ pub use customer::Customer;
 pub use device::Device;
 pub use enums::*;
 pub use order::Order;
-pub use overview::PartnerOverview;
+pub use overview::{PartnerOverview, wanted as overview_figures};
 pub use page::{connection, store_page};
 pub use phone_number::PhoneNumber;
 pub use search::{SearchArgs, SearchConnection, search};

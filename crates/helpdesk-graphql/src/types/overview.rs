@@ -1,10 +1,12 @@
 //! `partnerOverview`: what a partner's dashboard widgets show, in one query.
 
-use async_graphql::{ID, SimpleObject};
-use chrono::{DateTime, Utc};
-use helpdesk_domain::model;
+use std::collections::HashSet;
 
-use super::{CustomerStatus, PhoneNumberState};
+use async_graphql::{Context, ID, SimpleObject};
+use chrono::{DateTime, Utc};
+use helpdesk_domain::model::{self, Figure};
+
+use super::{CustomerStatus, InputKind, PhoneNumberState};
 use crate::ids::{NodeType, encode};
 
 /// Counts and short lists over the partner's customers, as of `at`.
@@ -31,6 +33,41 @@ pub struct PartnerOverview {
     /// Audited actions (searches, records opened, codes sent …) per day (UTC)
     /// and action over the past 30 days, oldest first.
     activity_by_day: Vec<DayActivity>,
+    /// Searches per day (UTC) and kind of input over the past 30 days, oldest first.
+    searches_by_day: Vec<DaySearches>,
+    /// Licenses bought and assigned per offer, over every customer.
+    license_usage: Vec<OfferUsage>,
+    /// The customers with the most licenses assigned beyond what they bought, most first (at most 5).
+    customers_most_over_licensed: Vec<CustomerLicenses>,
+    /// The customers with the most bought licenses unassigned, most first (at most 5).
+    customers_most_under_used: Vec<CustomerLicenses>,
+}
+
+/// How many searches read as one kind of input ran on one day.
+#[derive(SimpleObject)]
+pub struct DaySearches {
+    day: DateTime<Utc>,
+    kind: InputKind,
+    count: u64,
+}
+
+/// One offer's licenses over all the partner's customers.
+#[derive(SimpleObject)]
+pub struct OfferUsage {
+    offer: String,
+    /// Bought through subscriptions.
+    bought: u64,
+    /// Assigned to users.
+    used: u64,
+}
+
+/// One customer's licenses, all offers together.
+#[derive(SimpleObject)]
+pub struct CustomerLicenses {
+    customer_id: ID,
+    customer_name: String,
+    bought: u64,
+    used: u64,
 }
 
 /// How many times an action was audited on one day.
@@ -67,6 +104,31 @@ pub struct AgentActivity {
     agent_id: ID,
     name: String,
     actions: u64,
+}
+
+/// Which figure each field shows: the resolver asks the store for the
+/// selected ones only.
+const FIELDS: &[(&str, Figure)] = &[
+    ("customersByStatus", Figure::CustomersByStatus),
+    ("phoneNumbersByState", Figure::NumbersByState),
+    ("devicesOffline", Figure::DevicesOffline),
+    ("devicesUnseenFor7Days", Figure::DevicesUnseen7Days),
+    ("emailsInErrorLast24Hours", Figure::EmailsInError24h),
+    ("addressesSuppressedLast24Hours", Figure::Suppressed24h),
+    ("readOnlyGrantsEnding", Figure::GrantsEnding),
+    ("mostActiveAgents", Figure::MostActiveAgents),
+    ("activityByDay", Figure::ActivityByDay),
+    ("searchesByDay", Figure::SearchesByDay),
+    ("licenseUsage", Figure::LicenseUsage),
+    ("customersMostOverLicensed", Figure::MostOverLicensed),
+    ("customersMostUnderUsed", Figure::MostUnderUsed),
+];
+
+/// The figures the operation selects under `partnerOverview` (aliases and
+/// fragments included).
+pub fn wanted(ctx: &Context<'_>) -> HashSet<Figure> {
+    let look = ctx.look_ahead();
+    FIELDS.iter().filter(|(field, _)| look.field(field).exists()).map(|(_, figure)| *figure).collect()
 }
 
 impl PartnerOverview {
@@ -110,6 +172,29 @@ impl PartnerOverview {
                 .into_iter()
                 .map(|d| DayActivity { day: d.day, action: d.action, count: d.count })
                 .collect(),
+            searches_by_day: o
+                .searches_by_day
+                .into_iter()
+                .map(|d| DaySearches { day: d.day, kind: d.kind.into(), count: d.count })
+                .collect(),
+            license_usage: o
+                .license_usage
+                .into_iter()
+                .map(|u| OfferUsage { offer: u.offer, bought: u.bought, used: u.used })
+                .collect(),
+            customers_most_over_licensed: o.most_over_licensed.into_iter().map(CustomerLicenses::from).collect(),
+            customers_most_under_used: o.most_under_used.into_iter().map(CustomerLicenses::from).collect(),
+        }
+    }
+}
+
+impl From<model::CustomerLicenses> for CustomerLicenses {
+    fn from(c: model::CustomerLicenses) -> Self {
+        CustomerLicenses {
+            customer_id: encode(NodeType::Customer, c.customer_id.0),
+            customer_name: c.customer_name,
+            bought: c.bought,
+            used: c.used,
         }
     }
 }

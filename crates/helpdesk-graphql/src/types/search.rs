@@ -84,7 +84,8 @@ pub async fn search(ctx: &Context<'_>, mut args: SearchArgs<'_>) -> ApiResult<Se
     let results = result.as_ref().map(|c| c.edges.len()).unwrap_or(0);
     let kinds = args.kinds.as_ref().map(|k| format!("{k:?}"));
     let detail = serde_json::json!({ "text": args.query, "kinds": kinds, "results": results }).to_string();
-    rc.audit("search", args.customer.map(|c| c.to_string()), args.customer, &result, Some(detail));
+    let read_as = rules::recognise(args.query).ok().and_then(|input| input.readings().first().map(|r| r.kind()));
+    rc.audit_read_as("search", args.customer.map(|c| c.to_string()), args.customer, &result, Some(detail), read_as);
     result
 }
 

@@ -40,6 +40,8 @@ pub mod audit_log {
         pub outcome: String,
         pub detail: Option<String>,
         pub customer_id: Option<Uuid>,
+        /// For a search: the kind of input its text was read as.
+        pub read_as: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -124,6 +126,28 @@ pub mod audit_daily {
         pub agent_id: Uuid,
         #[sea_orm(primary_key, auto_increment = false)]
         pub action: String,
+        pub n: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod search_daily {
+    use sea_orm::entity::prelude::*;
+
+    /// How many searches of one partner were read as one kind of input on one day (UTC).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "search_daily")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub partner_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub day: DateTimeUtc,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kind: String,
         pub n: i64,
     }
 

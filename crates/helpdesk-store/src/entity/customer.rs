@@ -105,7 +105,21 @@ pub mod licenses {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        /// The subscription that bought them: the dashboard counts licenses per customer through it.
+        #[sea_orm(
+            belongs_to = "super::subscriptions::Entity",
+            from = "Column::SubscriptionId",
+            to = "super::subscriptions::Column::Id"
+        )]
+        Subscription,
+    }
+
+    impl Related<super::subscriptions::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Subscription.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }

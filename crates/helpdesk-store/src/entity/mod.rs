@@ -15,7 +15,7 @@ mod search;
 mod user;
 
 pub use access::{
-    audit_daily, audit_log, read_only_grants, read_only_sessions, verification_codes, verification_sends,
+    audit_daily, audit_log, read_only_grants, read_only_sessions, search_daily, verification_codes, verification_sends,
 };
 pub use calling::{devices, phone_numbers};
 pub use customer::{customer_domains, customers, licenses, meeting_sites, subscriptions};

@@ -32,6 +32,8 @@ pub(super) struct Generator {
     pub(super) counter: u64,
     pub(super) now: DateTime<Utc>,
     pub(super) report: SeedReport,
+    /// (partner, agent) of every agent with the Help Desk role, for the history.
+    pub(super) help_desk_agents: Vec<(Uuid, Uuid)>,
 }
 
 /// Canonical form of a value typed the way the help page writes it.
@@ -89,6 +91,9 @@ impl Generator {
                 name: (*agent_name).into(),
                 created_at: self.now,
             });
+            if roles.contains(&Role::HelpDesk) {
+                self.help_desk_agents.push((id, agent));
+            }
             for role in *roles {
                 self.batch.agent_roles.push(agent_roles::Model {
                     agent_id: agent,

@@ -22,6 +22,7 @@ mod anchor;
 mod batch;
 pub mod fixtures;
 mod generator;
+mod history;
 mod vocabulary;
 
 use std::collections::HashSet;
@@ -116,6 +117,7 @@ pub async fn seed(store: &Store, scale: Scale, now: DateTime<Utc>) -> Result<See
         counter: 0,
         now,
         report: SeedReport::default(),
+        help_desk_agents: Vec::new(),
     };
     let a = g.partner(
         fixtures::PARTNER_A,
@@ -141,6 +143,7 @@ pub async fn seed(store: &Store, scale: Scale, now: DateTime<Utc>) -> Result<See
         }
     }
     g.batch.flush(store).await?;
+    history::write(store, &g.help_desk_agents, now).await?;
     // New names: typo tolerance reads the dictionaries again.
     store.dictionaries().clear();
     // A table loaded in bulk has no statistics until autovacuum gets to it:
