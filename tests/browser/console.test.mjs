@@ -42,9 +42,13 @@ async function screenshot(name) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** Types into the focused search box and waits for the settled answer. */
-async function typeSearch(text) {
-  await page.keyboard.type(text);
+/**
+ * Types into the focused search box and waits for the settled answer; with
+ * `delay`, one key every `delay` ms (slower than the box waits before it
+ * searches, so searches land while the agent is still typing).
+ */
+async function typeSearch(text, delay = 0) {
+  await page.keyboard.type(text, { delay });
   await page.waitForURL((url) => url.searchParams.get("q") === text);
   await page.waitForSelector("#result-0");
   await page.waitForFunction(() => !document.querySelector(".loading"));
@@ -54,7 +58,7 @@ const EXAMPLES = [
   { typed: "2C:54:91:88:C9:E3", path: "/devices/", heading: "Cisco Board Pro", readAs: "read as a MAC address" },
   { typed: "+1-212-456-7890", path: "/numbers/", heading: "+12124567890", readAs: "read as a phone number" },
   { typed: "sip:davis@nanpizza.cisco.com", path: "/devices/", heading: "Cisco Board Pro", readAs: "read as a SIP address" },
-  { typed: "Davis Walker", path: "/users/", heading: "Davis Walker", readAs: "read as a name" },
+  { typed: "Davis Walker", path: "/users/", heading: "Davis Walker", readAs: "read as a name", delay: 250 },
   { typed: "nanpizza.com", path: "/customers/", heading: "Nan Pizza Group", readAs: "read as a domain" },
 ];
 
@@ -63,18 +67,24 @@ test("an agent finds and opens each seed example with the keyboard alone", async
     await page.goto(`${gateway.url}/`);
     // The box has the focus on load: the agent just types.
     assert.equal(await page.evaluate(() => document.activeElement?.className), "search-box");
-    await typeSearch(example.typed);
+    await typeSearch(example.typed, example.delay);
     assert.match(await page.textContent(".read-as"), new RegExp(example.readAs));
     const matched = await page.textContent("#result-0 mark");
     assert.ok(matched && matched.length > 0, `the matched part is highlighted for ${example.typed}`);
-    if (example.typed === "Davis Walker") {
-      await screenshot("search-results");
-      await accessible("search results");
-    }
     await page.keyboard.press("Enter");
     await page.waitForURL((url) => url.pathname.startsWith(example.path));
     assert.equal(await page.textContent("h1"), example.heading);
   }
+});
+
+test("results come grouped by kind, what matched highlighted, and pass an accessibility check", async () => {
+  await page.goto(`${gateway.url}/`);
+  await typeSearch("+1-212-456-7890");
+  const groups = await page.locator(".group-title").allTextContents();
+  assert.deepEqual(groups.map((g) => g.replace(/\s*\d+$/, "")), ["Phone numbers", "Devices"], "the number, then the device it rings");
+  assert.deepEqual(await page.locator(".result mark").allTextContents(), ["12124567890", "12124567890"]);
+  await screenshot("search-results");
+  await accessible("search results");
 });
 
 test("arrow keys choose a result, and / returns to the search box from any page", async () => {
@@ -96,6 +106,23 @@ test("a search the gateway cannot read shows the gateway's message", async () =>
   const alert = await page.waitForSelector("[role=alert]");
   const message = await alert.textContent();
   assert.ok(message && !/\{|\}|extensions/.test(message), `a sentence, not a payload: ${message}`);
+});
+
+test("a customer's users come ten at a time, the next ten on request", async () => {
+  await page.goto(`${gateway.url}/?q=${encodeURIComponent("Summit Bakery Group")}`);
+  await page.waitForSelector("#result-0");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/customers\//);
+  const users = page.locator("section", { has: page.getByRole("heading", { name: /^Users/ }) });
+  await users.getByRole("listitem").nth(9).waitFor();
+  const total = Number(await users.locator(".count").textContent());
+  assert.ok(total > 10, `the demo's bakery has more than a page of users: ${total}`);
+  assert.equal(await users.getByRole("listitem").count(), 10);
+  await users.getByRole("button", { name: "Show more users" }).click();
+  await users.getByRole("listitem").nth(total - 1).waitFor();
+  assert.equal(await users.getByRole("listitem").count(), total, "every user once");
+  assert.equal(await users.getByRole("button").count(), 0, "nothing more to show");
+  await accessible("customer page");
 });
 
 test("a verification code sent to the user is checked", async () => {

@@ -30,9 +30,12 @@ pub enum Scenario {
     CustomerDetail,
     /// The help desk mix: emails over every kind, customer details, "first + three letters of the last".
     Mix,
-    /// The partner's dashboard figures (`partnerOverview`); not in the default
-    /// run, and its SQL baseline is its longest statement only.
+    /// The partner's dashboard figures (`partnerOverview`), all 13 at once; not
+    /// in the default run, and its SQL baseline is its longest statement only.
     Overview,
+    /// The console's eight dashboard widgets, in turn, each sent as its
+    /// trusted document's hash as the console sends it; not in the default run.
+    Widgets,
 }
 
 impl Scenario {
@@ -60,6 +63,7 @@ impl Scenario {
             Scenario::CustomerDetail => "customer detail (cache)",
             Scenario::Mix => "help desk mix",
             Scenario::Overview => "partnerOverview (dashboard)",
+            Scenario::Widgets => "dashboard widgets, in turn",
         }
     }
 }
@@ -71,8 +75,29 @@ pub enum Expect {
     Device(String),
     CustomerNamePrefix(String),
     UserNamed(String),
-    Customer { id: uuid::Uuid, name: String },
+    Customer {
+        id: uuid::Uuid,
+        name: String,
+    },
     Overview,
+    /// Some figure of `partnerOverview`, and no error.
+    Widget,
+}
+
+/// The hashes of the console's widget operations (`…Widget`), from its manifest.
+fn widgets() -> &'static [String] {
+    static WIDGETS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    WIDGETS.get_or_init(|| {
+        let manifest: serde_json::Map<String, Value> =
+            serde_json::from_str(helpdesk_console::TRUSTED_DOCUMENTS).unwrap_or_default();
+        let mut hashes: Vec<String> = manifest
+            .into_iter()
+            .filter(|(_, text)| text.as_str().is_some_and(|t| t.starts_with("query ") && t.contains("Widget")))
+            .map(|(hash, _)| hash)
+            .collect();
+        hashes.sort();
+        hashes
+    })
 }
 
 /// One request: the GraphQL body, and what its answer must hold.
@@ -90,7 +115,7 @@ const CUSTOMERS: &str =
     "query($q:String!){search(query:$q,kinds:[CUSTOMER],first:20){edges{node{...on Customer{name}}}}}";
 const USERS: &str = "query($q:String!){search(query:$q,kinds:[USER],first:20){edges{node{...on User{displayName}}}}}";
 const EVERY: &str = "query($q:String!){search(query:$q,first:5){edges{node{__typename ...on User{email} ...on Customer{name} ...on Device{macAddress}}}}}";
-const OVERVIEW: &str = "{partnerOverview{customersByStatus{status count} phoneNumbersByState{state count} devicesOffline devicesUnseenFor7Days emailsInErrorLast24Hours addressesSuppressedLast24Hours readOnlyGrantsEnding{customerName endsAt} mostActiveAgents{name actions}}}";
+const OVERVIEW: &str = "{partnerOverview{customersByStatus{status count} phoneNumbersByState{state count} devicesOffline devicesUnseenFor7Days emailsInErrorLast24Hours addressesSuppressedLast24Hours readOnlyGrantsEnding{customerName endsAt} mostActiveAgents{name actions} activityByDay{day action count} searchesByDay{day kind count} licenseUsage{offer bought used} customersMostOverLicensed{customerName} customersMostUnderUsed{customerName}}}";
 const CUSTOMER: &str = "query($id:ID!){customer(id:$id){name status licenseSummary{offer quantity consumed} subscriptions{webOrderNumber}}}";
 
 fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
@@ -170,6 +195,12 @@ impl Scenario {
                 }
             }
             Scenario::Overview => Request { body: json!({ "query": OVERVIEW }), expect: Expect::Overview },
+            Scenario::Widgets => {
+                let widgets = widgets();
+                let hash = &widgets[(n % widgets.len().max(1) as u64) as usize];
+                let persisted = json!({ "version": 1, "sha256Hash": hash.trim_start_matches("sha256:") });
+                Request { body: json!({ "extensions": { "persistedQuery": persisted } }), expect: Expect::Widget }
+            }
             Scenario::Mix => match n % 3 {
                 0 => Scenario::EmailEveryKind.request(keys, n),
                 1 => Scenario::CustomerDetail.request(keys, n),
@@ -204,6 +235,10 @@ impl Expect {
             Expect::Customer { name, .. } => answer["data"]["customer"]["name"] == name.as_str(),
             Expect::Overview => {
                 answer["data"]["partnerOverview"]["customersByStatus"].as_array().is_some_and(|a| !a.is_empty())
+            }
+            Expect::Widget => {
+                answer["errors"].is_null()
+                    && answer["data"]["partnerOverview"].as_object().is_some_and(|o| !o.is_empty())
             }
         };
         if found { Ok(()) } else { Err(format!("{self:?} not in {answer}")) }
@@ -245,7 +280,7 @@ pub async fn sql(scenario: Scenario, keys: &Keys, n: u64, pool: &PgPool) -> Resu
             query("SELECT web_order_number FROM subscriptions WHERE customer_id = $1").bind(id).fetch_all(pool).await.map_err(e)?;
             found
         }
-        (Scenario::Overview, _) => query("SELECT count(*) FROM devices WHERE partner_id = $1 AND (last_seen_at < now() - interval '7 days' OR last_seen_at IS NULL)").bind(partner).fetch_all(pool).await.map_err(e)?.len(),
+        (Scenario::Overview | Scenario::Widgets, _) => query("SELECT count(*) FROM devices WHERE partner_id = $1 AND (last_seen_at < now() - interval '7 days' OR last_seen_at IS NULL)").bind(partner).fetch_all(pool).await.map_err(e)?.len(),
         _ => 0,
     };
     if rows > 0 { Ok(()) } else { Err(format!("no row for {text:?}")) }

@@ -82,3 +82,24 @@ e2e!(
     let garbage_open = log.iter().find(|e| e["action"] == "open_user").unwrap();
     assert_eq!(garbage_open["target"], "an ID that does not parse");
 });
+
+e2e!(
+    /// A partner admin filtering the audit log by action sees only that
+    /// action, newest first; searches record how their text was read.
+    the_audit_log_filters_by_action, |app| async move {
+    let since = app.now();
+    app.search(USER_EMAIL).await;
+    let user = app.user_id(USER_EMAIL).await;
+    app.query("query($u: ID!) { user(id: $u) { email } }", json!({ "u": user })).await;
+    entries(&app, since, 2).await;
+    let query = "query($a: String) { auditLog(first: 100, action: $a) { nodes { action at readAs } } }";
+    let res = app.query_as(PARTNER_ADMIN, query, json!({ "a": "search" })).await;
+    let nodes = res["data"]["auditLog"]["nodes"].as_array().unwrap().clone();
+    assert!(!nodes.is_empty() && nodes.iter().all(|n| n["action"] == "search"), "{res}");
+    assert_eq!(nodes[0]["readAs"], "EMAIL", "the newest is ours, read as an email: {res}");
+    let times: Vec<&str> = nodes.iter().map(|n| n["at"].as_str().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    let res = app.query_as(PARTNER_ADMIN, query, json!({ "a": "open_user" })).await;
+    let nodes = res["data"]["auditLog"]["nodes"].as_array().unwrap().clone();
+    assert!(!nodes.is_empty() && nodes.iter().all(|n| n["action"] == "open_user" && n["readAs"].is_null()), "{res}");
+});

@@ -1,18 +1,21 @@
 // Everything agents did, newest first, filtered by agent, action, customer
 // and time; the filters live in the URL like a search.
-import { useState } from "react";
+import { useCallback } from "react";
 import { Link, useSearchParams } from "react-router";
-import { useQuery } from "urql";
+import { useClient, useQuery } from "urql";
+import { usePages, type Page } from "../components/usePages";
+import type { AuditLogQuery } from "../gql/graphql";
 import { graphql } from "../gql";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { when } from "../components/Facts";
 import { AgentsQuery } from "./AgentsPage";
 
 const AuditLogQuery = graphql(`
-  query AuditLog($first: Int!, $agentId: ID, $action: String, $customerId: ID, $since: DateTime, $until: DateTime) {
-    auditLog(first: $first, agentId: $agentId, action: $action, customerId: $customerId, since: $since, until: $until) {
+  query AuditLog($after: String, $agentId: ID, $action: String, $customerId: ID, $since: DateTime, $until: DateTime) {
+    auditLog(first: 50, after: $after, agentId: $agentId, action: $action, customerId: $customerId, since: $since, until: $until) {
       pageInfo {
         hasNextPage
+        endCursor
       }
       nodes {
         agentId
@@ -45,21 +48,37 @@ function instant(local: string | null): string | undefined {
   return local ? new Date(local).toISOString() : undefined;
 }
 
+type Entry = AuditLogQuery["auditLog"]["nodes"][number];
+
 export function AuditLogPage() {
   const [params, setParams] = useSearchParams();
-  const [first, setFirst] = useState(50);
+  const client = useClient();
   const filter = (name: string) => params.get(name) || undefined;
-  const [{ data, error, fetching }] = useQuery({
-    query: AuditLogQuery,
-    variables: {
-      first,
-      agentId: filter("agent"),
-      action: filter("action"),
-      customerId: filter("customer"),
-      since: instant(params.get("since")),
-      until: instant(params.get("until")),
+  const variables = {
+    agentId: filter("agent"),
+    action: filter("action"),
+    customerId: filter("customer"),
+    since: instant(params.get("since")),
+    until: instant(params.get("until")),
+  };
+  const key = JSON.stringify(variables);
+  const fetchPage = useCallback(
+    async (after: string | null): Promise<Page<Entry, never>> => {
+      const result = await client
+        .query(AuditLogQuery, { ...(JSON.parse(key) as typeof variables), after }, { requestPolicy: "network-only" })
+        .toPromise();
+      const log = result.data?.auditLog;
+      return {
+        items: log?.nodes ?? [],
+        endCursor: log?.pageInfo.endCursor ?? null,
+        hasNextPage: log?.pageInfo.hasNextPage ?? false,
+        extra: null,
+        error: result.error,
+      };
     },
-  });
+    [client, key],
+  );
+  const log = usePages(key, fetchPage);
   const [agents] = useQuery({ query: AgentsQuery });
   const names = new Map((agents.data?.agents ?? []).map((a) => [a.id, a.name]));
   const set = (name: string, value: string) => {
@@ -99,13 +118,13 @@ export function AuditLogPage() {
           <input type="datetime-local" value={params.get("until") ?? ""} onChange={(e) => set("until", e.target.value)} />
         </label>
       </form>
-      <ErrorNotice error={error} />
+      <ErrorNotice error={log.error} />
       <table className="audit">
         <thead>
           <tr><th scope="col">When</th><th scope="col">Agent</th><th scope="col">Action</th><th scope="col">Outcome</th><th scope="col">Customer</th><th scope="col">Detail</th></tr>
         </thead>
         <tbody>
-          {data?.auditLog.nodes.map((e, i) => (
+          {log.items.map((e, i) => (
             <tr key={`${e.at}-${i}`}>
               <td>{when(e.at)}</td>
               <td>{names.get(e.agentId) ?? e.agentId}</td>
@@ -117,8 +136,8 @@ export function AuditLogPage() {
           ))}
         </tbody>
       </table>
-      {data?.auditLog.pageInfo.hasNextPage && (
-        <button type="button" disabled={fetching} onClick={() => setFirst((n) => n + 50)}>Show more</button>
+      {log.hasMore && (
+        <button type="button" disabled={log.loading} onClick={log.loadMore}>Show more</button>
       )}
     </section>
   );

@@ -7,6 +7,7 @@ import { Facts, when, words } from "../components/Facts";
 import { Unavailable } from "../components/Unavailable";
 import { LicenseChart } from "./LicenseChart";
 import { ReadOnlySessionFlow } from "./ReadOnlySessionFlow";
+import { CustomerLists } from "./CustomerLists";
 
 const CustomerQuery = graphql(`
   query Customer($id: ID!) {
@@ -45,33 +46,6 @@ const CustomerQuery = graphql(`
       readOnlyAccess {
         authorized
         until
-      }
-      users(first: 10) {
-        totalCount
-        nodes {
-          id
-          displayName
-          email
-          status
-        }
-      }
-      devices(first: 10) {
-        totalCount
-        nodes {
-          id
-          model
-          macAddress
-          status
-        }
-      }
-      phoneNumbers(first: 10) {
-        totalCount
-        nodes {
-          id
-          number
-          kind
-          state
-        }
       }
     }
   }
@@ -134,30 +108,7 @@ export function CustomerPage() {
         <p>{c.readOnlyAccess.authorized ? `Authorised until ${when(c.readOnlyAccess.until)}.` : ""}</p>
         <ReadOnlySessionFlow customerId={c.id} allowed={c.readOnlyAccess.authorized} />
       </section>
-      <section>
-        <h2>Users <span className="count">{c.users.totalCount}</span></h2>
-        <ul>
-          {c.users.nodes.map((u) => (
-            <li key={u.id}><Link to={`/users/${u.id}`}>{u.displayName}</Link> · {u.email} · {words(u.status)}</li>
-          ))}
-        </ul>
-      </section>
-      <section>
-        <h2>Devices <span className="count">{c.devices.totalCount}</span></h2>
-        <ul>
-          {c.devices.nodes.map((d) => (
-            <li key={d.id}><Link to={`/devices/${d.id}`}>{d.model}</Link> · {d.macAddress ?? "—"} · {words(d.status)}</li>
-          ))}
-        </ul>
-      </section>
-      <section>
-        <h2>Phone numbers <span className="count">{c.phoneNumbers.totalCount}</span></h2>
-        <ul>
-          {c.phoneNumbers.nodes.map((n) => (
-            <li key={n.id}><Link to={`/numbers/${encodeURIComponent(n.number)}`}>{n.number}</Link> · {words(n.kind)} · {words(n.state)}</li>
-          ))}
-        </ul>
-      </section>
+      <CustomerLists customerId={c.id} />
     </article>
   );
 }

@@ -2,7 +2,7 @@
 // email, a MAC, a number…). The text lives in the URL (`/?q=…`), so every
 // search can be bookmarked; results come grouped by kind, best first, and
 // the keyboard alone finds and opens one.
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import { useAgent } from "../components/context";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -23,23 +23,37 @@ export function SearchPage() {
   const navigate = useNavigate();
   const { agentEmail } = useAgent();
 
-  // The URL follows the box once the agent pauses; back/forward restore the box.
+  // The URL follows the box once the agent pauses. `pushed` is what the box
+  // last wrote there: a URL that differs came from elsewhere (back, forward,
+  // a bookmark) and replaces the box; the box's own writes never do, so
+  // letters typed while a write lands are not lost.
+  const [pushed, setPushed] = useState(searched);
+  const go = useCallback(
+    (text: string) => {
+      setPushed(text);
+      setParams(text ? { q: text } : {}, { replace: true });
+    },
+    [setParams],
+  );
   useEffect(() => {
     if (typed === searched) return;
-    const timer = window.setTimeout(() => setParams(typed ? { q: typed } : {}, { replace: true }), SETTLE_MS);
+    const timer = window.setTimeout(() => go(typed), SETTLE_MS);
     return () => window.clearTimeout(timer);
-  }, [typed, searched, setParams]);
+  }, [typed, searched, go]);
   const [lastSearched, setLastSearched] = useState(searched);
   if (searched !== lastSearched) {
     setLastSearched(searched);
     setActive(0);
-    if (searched !== typed) setTyped(searched);
+    if (searched !== pushed) {
+      setPushed(searched);
+      setTyped(searched);
+    }
   }
 
   const search = useSearch(searched);
   const groups = useMemo(
-    () => groupResults(search.edges.map((edge) => describe(edge, searched))),
-    [search.edges, searched],
+    () => groupResults(search.items.map((edge) => describe(edge, searched))),
+    [search.items, searched],
   );
   const flat = useMemo(() => groups.flatMap((g) => g.rows), [groups]);
 
@@ -59,7 +73,7 @@ export function SearchPage() {
       setActive((a) => Math.max(a - 1, 0));
     } else if (event.key === "Enter") {
       event.preventDefault();
-      if (typed !== searched) setParams(typed ? { q: typed } : {}, { replace: true });
+      if (typed !== searched) go(typed);
       else open(active);
     } else if (event.key === "Escape") {
       setTyped("");
@@ -89,7 +103,7 @@ export function SearchPage() {
         onKeyDown={onKeyDown}
       />
       <p className="read-as" aria-live="polite">
-        {search.interpretedAs.map((r) => readAs(r.kind, r.value)).join(" · ")}
+        {(search.extra ?? []).map((r) => readAs(r.kind, r.value)).join(" · ")}
       </p>
       <ErrorNotice error={search.error} />
       {!searched && recent.length > 0 && (

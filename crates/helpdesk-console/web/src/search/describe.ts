@@ -49,7 +49,9 @@ export function describe(edge: SearchEdge, typed: string): Described {
             ? (node.sipAddress ?? "")
             : field === "SERIAL_NUMBER"
               ? (node.serialNumber ?? "")
-              : node.model;
+              : field === "PHONE_NUMBER"
+                ? (node.primaryNumber ?? "")
+                : node.model;
       return {
         kind: "Devices",
         title: `${node.model}${node.owner ? ` · ${node.owner.displayName}` : ""}`,
