@@ -227,6 +227,31 @@ test("a partner admin gives and takes the Help Desk role", async () => {
   await accessible("audit log");
 });
 
+test("an agent signs in with a token, and a token the gateway refuses signs the console out", async () => {
+  const tab = await newPage(browser, problems);
+  await tab.goto(`${gateway.url}/`);
+  await tab.getByRole("button", { name: "Sign out" }).click();
+  const box = tab.getByLabel("Your access token");
+  await box.waitFor();
+  page = tab;
+  await accessible("sign-in page");
+  // A well-formed token the gateway did not sign: the first answer is UNAUTHENTICATED.
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const forged = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ sub: "x", iss: "helpdesk-gateway", iat: now, exp: now + 3600 })}.AAAA`;
+  await box.fill(forged);
+  const refused = tab.waitForResponse((r) => r.url().endsWith("/graphql") && r.status() === 401);
+  await tab.getByRole("button", { name: "Sign in" }).click();
+  await refused;
+  await box.waitFor();
+  // The partner admin's real token signs in, for this tab only.
+  await box.fill(gateway.token(PARTNER_ADMIN));
+  await tab.getByRole("button", { name: "Sign in" }).click();
+  await tab.getByRole("link", { name: "Agents" }).waitFor();
+  assert.equal(await tab.textContent(".who span"), "Avery Admin");
+  await tab.context().close();
+});
+
 /** Polls `find` until it returns something, for 15 s. */
 async function waitFor(find) {
   for (let i = 0; i < 150; i++) {
