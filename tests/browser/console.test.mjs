@@ -87,6 +87,17 @@ test("results come grouped by kind, what matched highlighted, and pass an access
   await accessible("search results");
 });
 
+test("the results scroll on through the connection", async () => {
+  await page.goto(`${gateway.url}/?q=b`);
+  await page.locator("[role=option]").nth(19).waitFor();
+  assert.equal(await page.locator("[role=option]").count(), 20, "one page of 20 first");
+  await page.locator(".sentinel").scrollIntoViewIfNeeded();
+  await page.locator("[role=option]").nth(20).waitFor();
+  await page.waitForFunction(() => !document.querySelector(".loading"));
+  const rows = await page.locator("[role=option]").count();
+  assert.ok(rows > 20 && rows <= 40, `the next page arrived, once: ${rows}`);
+});
+
 test("arrow keys choose a result, and / returns to the search box from any page", async () => {
   await page.goto(`${gateway.url}/?q=${encodeURIComponent("+1-212-456-7890")}`);
   await page.waitForSelector("#result-1");
@@ -97,6 +108,9 @@ test("arrow keys choose a result, and / returns to the search box from any page"
   await page.keyboard.press("/");
   await page.waitForURL((url) => url.pathname === "/");
   await page.waitForFunction(() => document.activeElement?.className === "search-box");
+  // What the agent opened is among the recent searches, newest first.
+  const recent = await page.getByRole("navigation", { name: "Recent searches" }).getByRole("button").allTextContents();
+  assert.equal(recent[0], "+1-212-456-7890", `${recent}`);
   await accessible("device page (after navigating back)");
 });
 
