@@ -16,7 +16,7 @@ use super::{R, customer_names, name_in};
 use crate::entity::*;
 
 /// How many customers each list shows.
-const LISTED: u64 = 5;
+const LISTED: usize = 5;
 
 /// Bought and assigned licenses per offer, over all the partner's customers, by offer.
 pub(super) async fn per_offer(db: &DatabaseConnection, partner: PartnerId) -> R<Vec<OfferUsage>> {
@@ -38,28 +38,15 @@ pub(super) async fn per_offer(db: &DatabaseConnection, partner: PartnerId) -> R<
         .collect())
 }
 
-/// Which way a customer's licenses miss what it bought.
-pub(super) enum Gap {
-    /// More assigned than bought.
-    Over,
-    /// More bought than assigned.
-    Under,
-}
-
-/// The customers furthest from what they bought in the direction `gap`, furthest first.
-pub(super) async fn customers_by_gap(
+/// The customers furthest over what they bought (most assigned beyond it)
+/// and furthest under (most bought and unassigned), furthest first: one
+/// pass over the partner's licenses, summed per customer, for both lists.
+pub(super) async fn customers_off_purchase(
     db: &DatabaseConnection,
     partner: PartnerId,
-    gap: Gap,
-) -> R<Vec<CustomerLicenses>> {
+) -> R<(Vec<CustomerLicenses>, Vec<CustomerLicenses>)> {
     use licenses::Column as L;
-    let difference = || -> SimpleExpr {
-        match gap {
-            Gap::Over => sum("consumed").sub(sum("quantity")),
-            Gap::Under => sum("quantity").sub(sum("consumed")),
-        }
-    };
-    let rows: Vec<(Uuid, i64, i64)> = licenses::Entity::find()
+    let off: Vec<(Uuid, i64, i64)> = licenses::Entity::find()
         .select_only()
         .column(subscriptions::Column::CustomerId)
         .column_as(sum("quantity"), "bought")
@@ -67,23 +54,31 @@ pub(super) async fn customers_by_gap(
         .join(JoinType::InnerJoin, licenses::Relation::Subscription.def())
         .filter(L::PartnerId.eq(partner.0))
         .group_by(subscriptions::Column::CustomerId)
-        .having(difference().gt(0))
-        .order_by(difference(), sea_orm::Order::Desc)
-        .order_by_asc(subscriptions::Column::CustomerId)
-        .limit(LISTED)
+        .having(sum("quantity").ne(sum("consumed")))
         .into_tuple()
         .all(db)
         .await?;
-    let names = customer_names(db, partner, rows.iter().map(|r| r.0).collect()).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(customer, bought, used)| CustomerLicenses {
-            customer_id: CustomerId(customer),
-            customer_name: name_in(&names, customer),
-            bought: bought as u64,
-            used: used as u64,
-        })
-        .collect())
+    // Furthest first; among equals, by customer ID, so the lists are stable.
+    let furthest = |over: bool| {
+        let mut side: Vec<&(Uuid, i64, i64)> = off.iter().filter(|(_, bought, used)| (used > bought) == over).collect();
+        side.sort_by_key(|(id, bought, used)| (std::cmp::Reverse((used - bought).abs()), *id));
+        side.truncate(LISTED);
+        side.into_iter().copied().collect::<Vec<_>>()
+    };
+    let (over, under) = (furthest(true), furthest(false));
+    let ids = over.iter().chain(&under).map(|r| r.0).collect();
+    let names = customer_names(db, partner, ids).await?;
+    let listed = |rows: Vec<(Uuid, i64, i64)>| {
+        rows.into_iter()
+            .map(|(customer, bought, used)| CustomerLicenses {
+                customer_id: CustomerId(customer),
+                customer_name: name_in(&names, customer),
+                bought: bought as u64,
+                used: used as u64,
+            })
+            .collect()
+    };
+    Ok((listed(over), listed(under)))
 }
 
 /// `SUM` of a licenses column as a 64-bit integer on both backends.

@@ -109,11 +109,8 @@ pub(crate) async fn partner_overview(
     if wants(Figure::LicenseUsage) {
         o.license_usage = licenses::per_offer(db, partner).await?;
     }
-    if wants(Figure::MostOverLicensed) {
-        o.most_over_licensed = licenses::customers_by_gap(db, partner, licenses::Gap::Over).await?;
-    }
-    if wants(Figure::MostUnderUsed) {
-        o.most_under_used = licenses::customers_by_gap(db, partner, licenses::Gap::Under).await?;
+    if wants(Figure::MostOverLicensed) || wants(Figure::MostUnderUsed) {
+        (o.most_over_licensed, o.most_under_used) = licenses::customers_off_purchase(db, partner).await?;
     }
     Ok(o)
 }
