@@ -100,6 +100,16 @@ pub struct DatabaseConfig {
     /// Longest a SQL statement may run (PostgreSQL), in milliseconds.
     #[arg(long, env = "DATABASE_STATEMENT_TIMEOUT_MS", default_value_t = 10_000)]
     pub database_statement_timeout_ms: u64,
+    /// A streaming replica of the database (`postgres://…`) that takes the
+    /// help desk's reads (searches, records, lists, the dashboard); repeat
+    /// the flag or separate with commas. None by default: all reads go to
+    /// the primary.
+    #[arg(long = "database-replica-url", env = "DATABASE_REPLICA_URLS", value_delimiter = ',')]
+    pub database_replica_urls: Vec<String>,
+    /// How far behind the primary a replica may be and still get reads, in
+    /// milliseconds; a partner that wrote reads the primary for twice this.
+    #[arg(long, env = "DATABASE_REPLICA_MAX_LAG_MS", default_value_t = 1_000)]
+    pub database_replica_max_lag_ms: u64,
     #[command(flatten)]
     pub cache: CacheConfig,
 }
@@ -136,6 +146,8 @@ impl DatabaseConfig {
             max_connections: self.database_max_connections,
             acquire_timeout: Duration::from_millis(self.database_acquire_timeout_ms),
             statement_timeout: Duration::from_millis(self.database_statement_timeout_ms),
+            replica_urls: self.database_replica_urls.clone(),
+            replica_max_lag: Duration::from_millis(self.database_replica_max_lag_ms.max(1)),
             cache: CacheOptions {
                 local_capacity: self.cache.cache_local_capacity,
                 local_ttl: Duration::from_millis(self.cache.cache_local_ttl_ms),

@@ -139,6 +139,8 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
     let mut background_options = config.database.store_options();
     background_options.max_connections = 2;
     background_options.cache.redis_url = None;
+    // They write, and read what decides their writes: the primary only.
+    background_options.replica_urls.clear();
     let background = Store::connect(&background_options).await?.sharing_outbox_waker(&store);
     let mailer = mailer::Mailer::start(
         background.clone(),

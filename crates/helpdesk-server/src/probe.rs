@@ -30,7 +30,19 @@ impl Probe for StoreProbe {
             }
         };
         // A dead Redis slows the gateway down; it does not make it wrong.
-        vec![(database, true), (cache, false)]
+        let mut checks = vec![(database, true), (cache, false)];
+        // Nor does a replica that is down or behind: its reads go to the primary.
+        for replica in self.0.replicas().status() {
+            let detail = if replica.usable {
+                format!("{}: taking reads, {} ms behind", replica.name, replica.lag_ms)
+            } else if replica.lag_ms == u64::MAX {
+                format!("{}: not answering; its reads go to the primary", replica.name)
+            } else {
+                format!("{}: {} ms behind, past the bound; its reads go to the primary", replica.name, replica.lag_ms)
+            };
+            checks.push((Check { name: "replica", ok: replica.usable, detail }, false));
+        }
+        checks
     }
 
     fn samples(&self) -> Vec<Sample> {
@@ -44,7 +56,24 @@ impl Probe for StoreProbe {
         };
         let load = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
         let (open, idle) = self.0.pool_usage();
-        vec![
+        let mut samples = Vec::new();
+        for replica in self.0.replicas().status() {
+            let label = || vec![("replica", replica.name.clone())];
+            samples.push(counter("helpdesk_replica_reads_total", "Reads sent to a replica", label(), replica.reads));
+            let gauge = |name, help, value: f64| Sample { name, help, labels: label(), value, kind: "gauge" };
+            samples.push(gauge(
+                "helpdesk_replica_usable",
+                "1 when a replica takes reads",
+                f64::from(u8::from(replica.usable)),
+            ));
+            let lag = if replica.lag_ms == u64::MAX { f64::NAN } else { replica.lag_ms as f64 };
+            samples.push(gauge(
+                "helpdesk_replica_lag_ms",
+                "How far behind the primary a replica was at the last probe",
+                lag,
+            ));
+        }
+        samples.extend([
             counter(
                 "helpdesk_cache_hits_total",
                 "Customer summaries found, by cache layer",
@@ -108,6 +137,7 @@ impl Probe for StoreProbe {
                 value: idle as f64,
                 kind: "gauge",
             },
-        ]
+        ]);
+        samples
     }
 }

@@ -48,6 +48,7 @@ impl HelpDesk for Store {
     }
 
     async fn set_role(&self, partner: PartnerId, agent: AgentId, role: Role, on: bool) -> Result<Option<Agent>> {
+        self.wrote(partner);
         let belongs = agents::Entity::find()
             .filter(agents::Column::PartnerId.eq(partner.0))
             .filter(agents::Column::Id.eq(agent.0))
@@ -87,6 +88,7 @@ impl HelpDesk for Store {
         code: CodeToIssue,
         now: DateTime<Utc>,
     ) -> Result<DateTime<Utc>> {
+        self.wrote(partner);
         let txn = self.begin_write().await?;
         // Sends to one user take turns, so parallel sends cannot all see "fewer than 3".
         self.lock_for_update(users::Entity::find_by_id(code.user.0)).one(&txn).await.map_err(StoreError::from)?;
@@ -157,6 +159,7 @@ impl HelpDesk for Store {
         now: DateTime<Utc>,
         matches: &(dyn for<'h> Fn(&'h [u8]) -> bool + Send + Sync),
     ) -> Result<CheckOutcome> {
+        self.wrote(partner);
         let txn = self.begin_write().await?;
         // Guesses at one code take turns: each counts, however many arrive at once.
         let code = verification_codes::Entity::find()
@@ -198,6 +201,7 @@ impl HelpDesk for Store {
     }
 
     async fn remove_suppression(&self, partner: PartnerId, address: &Email) -> Result<bool> {
+        self.wrote(partner);
         let res = email_suppressions::Entity::delete_many()
             .filter(email_suppressions::Column::PartnerId.eq(partner.0))
             .filter(email_suppressions::Column::Address.eq(address.as_str()))
@@ -220,6 +224,7 @@ impl HelpDesk for Store {
         starts_at: DateTime<Utc>,
         ends_at: DateTime<Utc>,
     ) -> Result<Uuid> {
+        self.wrote(partner);
         let id = Uuid::new_v4();
         read_only_sessions::Model {
             id,

@@ -22,7 +22,7 @@ use crate::{Store, StoreError};
 
 /// The rows of `E` of one partner whose `col` is one of `keys`.
 async fn rows_in<E: EntityTrait>(
-    db: &DatabaseConnection,
+    store: &Store,
     partner_col: E::Column,
     partner: PartnerId,
     col: E::Column,
@@ -31,13 +31,14 @@ async fn rows_in<E: EntityTrait>(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(E::find().filter(partner_col.eq(partner.0)).filter(col.is_in(keys)).all(db).await?)
+    let select = E::find().filter(partner_col.eq(partner.0)).filter(col.is_in(keys));
+    read!(store, partner, |db| select.clone().all(db).await.map_err(StoreError::from))
 }
 
 /// One page of a customer's rows of `E`, ordered by `(order, id)` and
 /// starting after the page's key: `order > v OR (order = v AND id > k)`.
 async fn page_of<E: EntityTrait>(
-    db: &DatabaseConnection,
+    store: &Store,
     (partner_col, partner): (E::Column, PartnerId),
     (customer_col, customer): (E::Column, CustomerId),
     (order, id): (E::Column, E::Column),
@@ -51,25 +52,26 @@ async fn page_of<E: EntityTrait>(
                 .add(Condition::all().add(order.eq(key.value.as_str())).add(id.gt(key.id))),
         );
     }
-    Ok(select.order_by_asc(order).order_by_asc(id).limit(page.limit).all(db).await?)
+    let select = select.order_by_asc(order).order_by_asc(id).limit(page.limit);
+    read!(store, partner, |db| select.clone().all(db).await.map_err(StoreError::from))
 }
 
 /// Licenses per customer and offer, summed over the customers' active subscriptions.
 async fn license_totals(
-    db: &DatabaseConnection,
+    store: &Store,
     partner: PartnerId,
     customers: &[Uuid],
 ) -> std::result::Result<Vec<LicenseTotal>, StoreError> {
     use helpdesk_domain::model::{Labelled, SubscriptionStatus};
-    let active: Vec<subscriptions::Model> = subscriptions::Entity::find()
+    let select = subscriptions::Entity::find()
         .filter(subscriptions::Column::PartnerId.eq(partner.0))
         .filter(subscriptions::Column::CustomerId.is_in(customers.iter().copied()))
-        .filter(subscriptions::Column::Status.eq(SubscriptionStatus::Active.label()))
-        .all(db)
-        .await?;
+        .filter(subscriptions::Column::Status.eq(SubscriptionStatus::Active.label()));
+    let active: Vec<subscriptions::Model> =
+        read!(store, partner, |db| select.clone().all(db).await.map_err(StoreError::from))?;
     let ids: Vec<Uuid> = active.iter().map(|s| s.id).collect();
     let rows =
-        rows_in::<licenses::Entity>(db, licenses::Column::PartnerId, partner, licenses::Column::SubscriptionId, ids)
+        rows_in::<licenses::Entity>(store, licenses::Column::PartnerId, partner, licenses::Column::SubscriptionId, ids)
             .await?;
     let mut totals: Vec<LicenseTotal> = Vec::new();
     for l in rows {
@@ -128,7 +130,7 @@ impl Store {
         ids: Vec<CustomerId>,
     ) -> std::result::Result<Vec<CustomerSummary>, StoreError> {
         let uuids: Vec<Uuid> = ids.iter().map(|i| i.0).collect();
-        let db = self.db();
+        let db = self;
         let rows = rows_in::<customers::Entity>(
             db,
             customers::Column::PartnerId,
@@ -170,7 +172,8 @@ impl Store {
             .await?,
             mapping::admin_role,
         )?;
-        let grants = crate::actions::latest_grants(db, partner, &uuids).await?;
+        // Grants decide access: read from the primary.
+        let grants = crate::actions::latest_grants(self.db(), partner, &uuids).await?;
         let licenses = license_totals(db, partner, &uuids).await?;
         rows.into_iter()
             .map(|row| {
@@ -219,7 +222,7 @@ impl AgentDirectory for Store {
 #[async_trait]
 impl Directory for Store {
     async fn search(&self, partner: PartnerId, input: &SearchInput, filter: &SearchFilter) -> Result<Vec<SearchHit>> {
-        Ok(crate::search::search(self.db(), self.dictionaries(), partner, input, filter).await?)
+        Ok(read!(self, partner, |db| crate::search::search(db, self.dictionaries(), partner, input, filter).await)?)
     }
 
     async fn customers(&self, partner: PartnerId, ids: &[CustomerId]) -> Result<Vec<Customer>> {
@@ -228,25 +231,25 @@ impl Directory for Store {
 
     async fn users(&self, partner: PartnerId, ids: &[UserId]) -> Result<Vec<User>> {
         use users::{Column as C, Entity};
-        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
+        let rows = rows_in::<Entity>(self, C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
         Ok(all(rows, mapping::user)?)
     }
 
     async fn devices(&self, partner: PartnerId, ids: &[DeviceId]) -> Result<Vec<Device>> {
         use devices::{Column as C, Entity};
-        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
+        let rows = rows_in::<Entity>(self, C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
         Ok(all(rows, mapping::device)?)
     }
 
     async fn phone_numbers(&self, partner: PartnerId, ids: &[PhoneNumberId]) -> Result<Vec<PhoneNumberRecord>> {
         use phone_numbers::{Column as C, Entity};
-        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
+        let rows = rows_in::<Entity>(self, C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
         Ok(all(rows, mapping::phone_number)?)
     }
 
     async fn orders(&self, partner: PartnerId, ids: &[SubscriptionId]) -> Result<Vec<Order>> {
         use subscriptions::{Column as C, Entity};
-        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
+        let rows = rows_in::<Entity>(self, C::PartnerId, partner, C::Id, keys(ids, |i| i.0)).await?;
         Ok(all(rows, mapping::order)?)
     }
 
@@ -259,7 +262,7 @@ impl Directory for Store {
         let row = Entity::find()
             .filter(C::PartnerId.eq(partner.0))
             .filter(C::Number.eq(number.as_str()))
-            .one(self.db())
+            .one(self.reader(partner))
             .await
             .map_err(StoreError::from)?;
         Ok(row.map(mapping::phone_number).transpose()?)
@@ -270,7 +273,7 @@ impl Directory for Store {
         let row = Entity::find()
             .filter(C::PartnerId.eq(partner.0))
             .filter(C::WebOrderNumber.eq(number.as_str()))
-            .one(self.db())
+            .one(self.reader(partner))
             .await
             .map_err(StoreError::from)?;
         Ok(row.map(mapping::order).transpose()?)
@@ -286,14 +289,13 @@ impl Directory for Store {
 
     async fn orders_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<Order>> {
         use subscriptions::{Column as C, Entity};
-        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::CustomerId, keys(customers, |i| i.0)).await?;
+        let rows = rows_in::<Entity>(self, C::PartnerId, partner, C::CustomerId, keys(customers, |i| i.0)).await?;
         Ok(all(rows, mapping::order)?)
     }
 
     async fn licenses_of(&self, partner: PartnerId, orders: &[SubscriptionId]) -> Result<Vec<License>> {
         use licenses::{Column as C, Entity};
-        let rows =
-            rows_in::<Entity>(self.db(), C::PartnerId, partner, C::SubscriptionId, keys(orders, |i| i.0)).await?;
+        let rows = rows_in::<Entity>(self, C::PartnerId, partner, C::SubscriptionId, keys(orders, |i| i.0)).await?;
         Ok(all(rows, mapping::license)?)
     }
 
@@ -307,25 +309,25 @@ impl Directory for Store {
 
     async fn admin_roles_of(&self, partner: PartnerId, users: &[UserId]) -> Result<Vec<UserAdminRole>> {
         use user_admin_roles::{Column as C, Entity};
-        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::UserId, keys(users, |i| i.0)).await?;
+        let rows = rows_in::<Entity>(self, C::PartnerId, partner, C::UserId, keys(users, |i| i.0)).await?;
         Ok(all(rows, mapping::admin_role)?)
     }
 
     async fn licenses_of_users(&self, partner: PartnerId, users: &[UserId]) -> Result<Vec<UserLicense>> {
         use user_licenses::{Column as C, Entity};
-        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::UserId, keys(users, |i| i.0)).await?;
+        let rows = rows_in::<Entity>(self, C::PartnerId, partner, C::UserId, keys(users, |i| i.0)).await?;
         Ok(all(rows, mapping::user_license)?)
     }
 
     async fn features_of(&self, partner: PartnerId, users: &[UserId]) -> Result<Vec<UserFeature>> {
         use user_features::{Column as C, Entity};
-        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::UserId, keys(users, |i| i.0)).await?;
+        let rows = rows_in::<Entity>(self, C::PartnerId, partner, C::UserId, keys(users, |i| i.0)).await?;
         Ok(all(rows, mapping::user_feature)?)
     }
 
     async fn devices_of_users(&self, partner: PartnerId, users: &[UserId]) -> Result<Vec<Device>> {
         use devices::{Column as C, Entity};
-        let rows = rows_in::<Entity>(self.db(), C::PartnerId, partner, C::OwnerUserId, keys(users, |i| i.0)).await?;
+        let rows = rows_in::<Entity>(self, C::PartnerId, partner, C::OwnerUserId, keys(users, |i| i.0)).await?;
         Ok(all(rows, mapping::device)?)
     }
 
@@ -339,7 +341,7 @@ impl Directory for Store {
             .filter(C::Address.is_in(addresses.iter().map(|a| a.as_str().to_string())))
             .order_by_asc(C::Address)
             .order_by_desc(C::At)
-            .all(self.db())
+            .all(self.reader(partner))
             .await
             .map_err(StoreError::from)?;
         Ok(all(first_of_each(rows, |r| r.address.clone()), mapping::email_event)?)
@@ -357,7 +359,7 @@ impl Directory for Store {
             use sea_orm::PaginatorTrait;
             Ok(E::find().filter(partner_col.eq(partner.0)).filter(customer_col.eq(customer.0)).count(db).await?)
         }
-        let db = self.db();
+        let db = self.reader(partner);
         Ok(match list {
             CustomerList::Users => {
                 count::<users::Entity>(db, (users::Column::PartnerId, partner), (users::Column::CustomerId, customer))
@@ -380,22 +382,20 @@ impl Directory for Store {
         now: chrono::DateTime<chrono::Utc>,
         wanted: &std::collections::HashSet<helpdesk_domain::model::Figure>,
     ) -> Result<PartnerOverview> {
-        Ok(crate::overview::partner_overview(self.db(), partner, now, wanted).await?)
+        Ok(read!(self, partner, |db| crate::overview::partner_overview(db, partner, now, wanted).await)?)
     }
 
     async fn users_of_customer(&self, partner: PartnerId, customer: CustomerId, page: Page) -> Result<Vec<User>> {
         use users::{Column as C, Entity};
-        let rows =
-            page_of::<Entity>(self.db(), (C::PartnerId, partner), (C::CustomerId, customer), (C::Email, C::Id), page)
-                .await?;
+        let rows = page_of::<Entity>(self, (C::PartnerId, partner), (C::CustomerId, customer), (C::Email, C::Id), page)
+            .await?;
         Ok(all(rows, mapping::user)?)
     }
 
     async fn devices_of_customer(&self, partner: PartnerId, customer: CustomerId, page: Page) -> Result<Vec<Device>> {
         use devices::{Column as C, Entity};
         let order = (C::Model, C::Id);
-        let rows =
-            page_of::<Entity>(self.db(), (C::PartnerId, partner), (C::CustomerId, customer), order, page).await?;
+        let rows = page_of::<Entity>(self, (C::PartnerId, partner), (C::CustomerId, customer), order, page).await?;
         Ok(all(rows, mapping::device)?)
     }
 
@@ -407,7 +407,7 @@ impl Directory for Store {
     ) -> Result<Vec<PhoneNumberRecord>> {
         use phone_numbers::{Column as C, Entity};
         let rows =
-            page_of::<Entity>(self.db(), (C::PartnerId, partner), (C::CustomerId, customer), (C::Number, C::Id), page)
+            page_of::<Entity>(self, (C::PartnerId, partner), (C::CustomerId, customer), (C::Number, C::Id), page)
                 .await?;
         Ok(all(rows, mapping::phone_number)?)
     }

@@ -23,6 +23,23 @@
 //! - [`limiter`]: each agent's budget of query cost, in Redis or in process.
 //! - [`StoreError`]: the one error enum of this crate.
 
+/// Runs a directory read for `partner` on a replica or the primary
+/// ([`Store::reader`]); a read the replica could not serve (it went away)
+/// runs again on the primary, so a replica that dies costs time, never an
+/// answer. `$db` names the connection inside `$read`, an awaited expression.
+macro_rules! read {
+    ($store:expr, $partner:expr, |$db:ident| $read:expr) => {{
+        let $db = $store.reader($partner);
+        match $read {
+            Err(e) if $store.retry_on_primary($db, &e) => {
+                let $db = $store.db();
+                $read
+            }
+            answered => answered,
+        }
+    }};
+}
+
 mod actions;
 mod audit;
 pub mod cache;
@@ -33,6 +50,7 @@ pub mod limiter;
 mod mapping;
 mod outbox;
 mod overview;
+pub mod replicas;
 mod search;
 pub mod seed;
 
@@ -61,6 +79,11 @@ pub struct StoreOptions {
     pub statement_timeout: Duration,
     /// The customer cache.
     pub cache: cache::CacheOptions,
+    /// Streaming replicas of the primary (`postgres://…`) that take the
+    /// directory's reads ([`replicas`]); none by default.
+    pub replica_urls: Vec<String>,
+    /// How far behind the primary a replica may be and still get reads.
+    pub replica_max_lag: Duration,
 }
 
 impl StoreOptions {
@@ -72,6 +95,8 @@ impl StoreOptions {
             acquire_timeout: Duration::from_secs(5),
             statement_timeout: Duration::from_secs(10),
             cache: cache::CacheOptions::default(),
+            replica_urls: Vec::new(),
+            replica_max_lag: Duration::from_secs(1),
         }
     }
 }
@@ -93,6 +118,8 @@ pub struct Store {
     agents: moka::future::Cache<helpdesk_domain::AgentId, helpdesk_domain::Agent>,
     /// Each partner's dictionary of name words, for typo tolerance.
     dictionaries: search::Dictionaries,
+    /// The primary's streaming replicas, for reads.
+    replicas: Arc<replicas::Replicas>,
 }
 
 /// How long an agent and its roles are kept in process.
@@ -108,30 +135,7 @@ impl Store {
     /// Connects, and counts every SQL statement run through the connection
     /// (see [`Store::statements_executed`]).
     pub async fn connect(options: &StoreOptions) -> Result<Store, StoreError> {
-        let mut opts = ConnectOptions::new(options.url.clone());
-        opts.max_connections(options.max_connections)
-            .min_connections(1)
-            .acquire_timeout(options.acquire_timeout)
-            .connect_timeout(options.acquire_timeout)
-            .sqlx_logging(false)
-            // PostgreSQL's default plan cache is kept: after five runs of a
-            // prepared statement it reuses a generic plan when that is no worse,
-            // so an exact look-up is not planned again on every request. Every
-            // name search is a bounded range in index order (search/names.rs),
-            // whose generic plan is the same index scan for any prefix.
-            .map_sqlx_postgres_opts({
-                let timeout = options.statement_timeout.as_millis().to_string();
-                // TLS to a PostgreSQL on this very machine protects nothing and
-                // costs every connection a handshake and every byte a cipher:
-                // off for loopback, unless the URL asks for it (`sslmode=`).
-                let plain_loopback = !options.url.contains("sslmode=");
-                move |o| {
-                    let o = o.options([("statement_timeout", timeout.as_str())]);
-                    let loopback =
-                        matches!(o.get_host(), "127.0.0.1" | "localhost" | "::1") || o.get_host().starts_with('/');
-                    if plain_loopback && loopback { o.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable) } else { o }
-                }
-            });
+        let opts = connect_options(options, &options.url);
         let mut db = Database::connect(opts).await?;
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
@@ -153,6 +157,15 @@ impl Store {
         let agents = moka::future::Cache::builder().max_capacity(10_000).time_to_live(AGENT_TTL).build();
         let outbox_notify = Arc::new(tokio::sync::Notify::new());
         let url = options.url.as_str().into();
+        let replicas = Arc::new(
+            replicas::Replicas::connect(
+                &options.replica_urls,
+                |u| connect_options(options, u),
+                options.replica_max_lag,
+            )
+            .await?,
+        );
+        replicas.watch();
         Ok(Store {
             db,
             url,
@@ -162,6 +175,7 @@ impl Store {
             cache,
             agents,
             dictionaries: search::Dictionaries::new(),
+            replicas,
         })
     }
 
@@ -257,6 +271,32 @@ impl Store {
         &self.dictionaries
     }
 
+    /// Where a directory read for `partner` goes: a replica, or the primary
+    /// ([`replicas`] says when).
+    pub(crate) fn reader(&self, partner: helpdesk_domain::PartnerId) -> &DatabaseConnection {
+        self.replicas.reader(partner.0, &self.db)
+    }
+
+    /// A read on `db` failed: whether to run it again on the primary (it was
+    /// a replica that went away); the replica gets no reads until it answers.
+    pub(crate) fn retry_on_primary(&self, db: &DatabaseConnection, error: &StoreError) -> bool {
+        if !error.is_unavailable() || std::ptr::eq(db, &self.db) {
+            return false;
+        }
+        self.replicas.failed(db);
+        true
+    }
+
+    /// `partner` wrote: its next reads see the write.
+    pub(crate) fn wrote(&self, partner: helpdesk_domain::PartnerId) {
+        self.replicas.wrote(partner.0);
+    }
+
+    /// The replicas and their state.
+    pub fn replicas(&self) -> &replicas::Replicas {
+        &self.replicas
+    }
+
     pub(crate) fn db(&self) -> &DatabaseConnection {
         &self.db
     }
@@ -292,4 +332,34 @@ impl Store {
         self.outbox_notify = other.outbox_notify.clone();
         self
     }
+}
+
+/// How the gateway connects to a PostgreSQL or SQLite database at `url`
+/// (the primary or a replica).
+fn connect_options(options: &StoreOptions, url: &str) -> ConnectOptions {
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.max_connections(options.max_connections)
+        .min_connections(1)
+        .acquire_timeout(options.acquire_timeout)
+        .connect_timeout(options.acquire_timeout)
+        .sqlx_logging(false)
+        // PostgreSQL's default plan cache is kept: after five runs of a
+        // prepared statement it reuses a generic plan when that is no worse,
+        // so an exact look-up is not planned again on every request. Every
+        // name search is a bounded range in index order (search/names.rs),
+        // whose generic plan is the same index scan for any prefix.
+        .map_sqlx_postgres_opts({
+            let timeout = options.statement_timeout.as_millis().to_string();
+            // TLS to a PostgreSQL on this very machine protects nothing and
+            // costs every connection a handshake and every byte a cipher:
+            // off for loopback, unless the URL asks for it (`sslmode=`).
+            let plain_loopback = !url.contains("sslmode=");
+            move |o| {
+                let o = o.options([("statement_timeout", timeout.as_str())]);
+                let loopback =
+                    matches!(o.get_host(), "127.0.0.1" | "localhost" | "::1") || o.get_host().starts_with('/');
+                if plain_loopback && loopback { o.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable) } else { o }
+            }
+        });
+    opts
 }

@@ -14,6 +14,7 @@ mod dashboard;
 mod details;
 mod hostile;
 mod relevance;
+mod replicas;
 mod resilience;
 mod schema;
 mod search;

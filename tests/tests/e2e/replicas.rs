@@ -1,0 +1,90 @@
+//! Read replicas: a real streaming standby of the test PostgreSQL, made by
+//! `tests/support/start-replica` (`pg_basebackup -R`). Searches and records
+//! read from it; a partner that just wrote reads the primary; a replica that
+//! stops costs no answer.
+
+use helpdesk_tests::{fixtures::*, on_replica, replica_script, spawn_app_configured};
+use serde_json::json;
+
+/// The shared replica; tests that stop theirs use a port of their own.
+const SHARED: u16 = 5433;
+
+fn reads(app: &helpdesk_tests::TestApp) -> u64 {
+    app.server().store.replicas().status().iter().map(|r| r.reads).sum()
+}
+
+async fn app_with_replica(port: u16) -> Option<helpdesk_tests::TestApp> {
+    helpdesk_tests::postgres_url()?;
+    replica_script(port, None);
+    Some(
+        spawn_app_configured(helpdesk_tests::Backend::Postgres, helpdesk_store::seed::Scale::Demo, |c| {
+            c.database.database_replica_urls = vec![on_replica(&c.database.database_url, port)];
+        })
+        .await,
+    )
+}
+
+#[tokio::test]
+async fn a_search_is_served_by_the_replica_and_a_writer_reads_its_write() {
+    let Some(app) = app_with_replica(SHARED).await else { return };
+    // The seeded data reaches the replica within its lag bound.
+    let found = helpdesk_tests::eventually("the replica to take reads", || async {
+        let before = reads(&app);
+        let hit = app.search(DEVICE_MAC).await["edges"][0]["node"]["macAddress"].clone();
+        (reads(&app) > before && hit == DEVICE_MAC).then_some(hit)
+    })
+    .await;
+    assert_eq!(found, DEVICE_MAC);
+    let status = app.server().store.replicas().status();
+    assert!(status[0].usable, "{status:?}");
+
+    // The agent removes a suppression; its next reads come from the primary, and see it.
+    let user = app.user_id(BOUNCED_USER_EMAIL).await;
+    let removed =
+        app.query("mutation($u: ID!) { removeEmailSuppression(userId: $u) { removed } }", json!({ "u": user })).await;
+    assert_eq!(removed["data"]["removeEmailSuppression"]["removed"], true, "{removed}");
+    let before = reads(&app);
+    let res =
+        app.query("query($u: ID!) { user(id: $u) { email emailSuppression { reason } } }", json!({ "u": user })).await;
+    assert!(res["data"]["user"]["emailSuppression"].is_null(), "{res}");
+    assert_eq!(reads(&app), before, "right after a write, the partner reads the primary");
+}
+
+#[tokio::test]
+async fn a_replica_that_stops_costs_no_answer() {
+    const OWN: u16 = 5434;
+    let Some(app) = app_with_replica(OWN).await else { return };
+    helpdesk_tests::eventually("the replica to take reads", || async {
+        let before = reads(&app);
+        app.search(USER_EMAIL).await;
+        (reads(&app) > before).then_some(())
+    })
+    .await;
+    replica_script(OWN, Some("--stop"));
+    // Every answer stays right while the gateway notices, and after.
+    for _ in 0..20 {
+        let found = app.search(DEVICE_MAC).await;
+        assert_eq!(found["edges"][0]["node"]["macAddress"], DEVICE_MAC, "{found}");
+    }
+    let down = helpdesk_tests::eventually("the replica to be seen down", || async {
+        let status = app.server().store.replicas().status();
+        (!status[0].usable).then_some(status)
+    })
+    .await;
+    let before = reads(&app);
+    assert!(app.search(USER_EMAIL).await["edges"][0].is_object());
+    assert_eq!(reads(&app), before, "a replica that is down gets no reads: {down:?}");
+    let ready: serde_json::Value =
+        app.http().get(app.url().replace("/graphql", "/readyz")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(ready["ready"], true, "a replica down is not the gateway down: {ready}");
+    assert!(ready["checks"].as_array().unwrap().iter().any(|c| c["name"] == "replica" && c["ok"] == false), "{ready}");
+
+    replica_script(OWN, Some("--restart"));
+    helpdesk_tests::eventually("reads to return to the replica", || async {
+        let before = reads(&app);
+        app.search(USER_EMAIL).await;
+        (reads(&app) > before).then_some(())
+    })
+    .await;
+    replica_script(OWN, Some("--stop"));
+}
