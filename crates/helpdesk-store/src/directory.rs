@@ -259,23 +259,15 @@ impl Directory for Store {
         number: &PhoneNumber,
     ) -> Result<Option<PhoneNumberRecord>> {
         use phone_numbers::{Column as C, Entity};
-        let row = Entity::find()
-            .filter(C::PartnerId.eq(partner.0))
-            .filter(C::Number.eq(number.as_str()))
-            .one(self.reader(partner))
-            .await
-            .map_err(StoreError::from)?;
+        let select = Entity::find().filter(C::PartnerId.eq(partner.0)).filter(C::Number.eq(number.as_str()));
+        let row = read!(self, partner, |db| select.clone().one(db).await.map_err(StoreError::from))?;
         Ok(row.map(mapping::phone_number).transpose()?)
     }
 
     async fn order_by_number(&self, partner: PartnerId, number: &WebOrderNumber) -> Result<Option<Order>> {
         use subscriptions::{Column as C, Entity};
-        let row = Entity::find()
-            .filter(C::PartnerId.eq(partner.0))
-            .filter(C::WebOrderNumber.eq(number.as_str()))
-            .one(self.reader(partner))
-            .await
-            .map_err(StoreError::from)?;
+        let select = Entity::find().filter(C::PartnerId.eq(partner.0)).filter(C::WebOrderNumber.eq(number.as_str()));
+        let row = read!(self, partner, |db| select.clone().one(db).await.map_err(StoreError::from))?;
         Ok(row.map(mapping::order).transpose()?)
     }
 
@@ -336,14 +328,12 @@ impl Directory for Store {
         if addresses.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = Entity::find()
+        let select = Entity::find()
             .filter(C::PartnerId.eq(partner.0))
             .filter(C::Address.is_in(addresses.iter().map(|a| a.as_str().to_string())))
             .order_by_asc(C::Address)
-            .order_by_desc(C::At)
-            .all(self.reader(partner))
-            .await
-            .map_err(StoreError::from)?;
+            .order_by_desc(C::At);
+        let rows = read!(self, partner, |db| select.clone().all(db).await.map_err(StoreError::from))?;
         Ok(all(first_of_each(rows, |r| r.address.clone()), mapping::email_event)?)
     }
 
@@ -359,21 +349,20 @@ impl Directory for Store {
             use sea_orm::PaginatorTrait;
             Ok(E::find().filter(partner_col.eq(partner.0)).filter(customer_col.eq(customer.0)).count(db).await?)
         }
-        let db = self.reader(partner);
-        Ok(match list {
+        Ok(read!(self, partner, |db| match list {
             CustomerList::Users => {
                 count::<users::Entity>(db, (users::Column::PartnerId, partner), (users::Column::CustomerId, customer))
-                    .await?
+                    .await
             }
             CustomerList::Devices => {
                 use devices::Column as C;
-                count::<devices::Entity>(db, (C::PartnerId, partner), (C::CustomerId, customer)).await?
+                count::<devices::Entity>(db, (C::PartnerId, partner), (C::CustomerId, customer)).await
             }
             CustomerList::PhoneNumbers => {
                 use phone_numbers::Column as C;
-                count::<phone_numbers::Entity>(db, (C::PartnerId, partner), (C::CustomerId, customer)).await?
+                count::<phone_numbers::Entity>(db, (C::PartnerId, partner), (C::CustomerId, customer)).await
             }
-        })
+        })?)
     }
 
     async fn partner_overview(

@@ -48,6 +48,21 @@ async fn a_search_is_served_by_the_replica_and_a_writer_reads_its_write() {
         app.query("query($u: ID!) { user(id: $u) { email emailSuppression { reason } } }", json!({ "u": user })).await;
     assert!(res["data"]["user"]["emailSuppression"].is_null(), "{res}");
     assert_eq!(reads(&app), before, "right after a write, the partner reads the primary");
+
+    // A customer revokes its grant: the read-only session stops at once,
+    // whatever the replica has replayed (grants are read from the primary).
+    let nan = app.customer_id(CUSTOMER).await;
+    let start = "mutation($c: ID!) { startReadOnlyAdminSession(customerId: $c, reason: \"INC-7\") { token } }";
+    let res = app.query(start, json!({ "c": nan })).await;
+    let token =
+        res["data"]["startReadOnlyAdminSession"]["token"].as_str().unwrap_or_else(|| panic!("{res}")).to_string();
+    let customer = "query($c: ID!) { customer(id: $c) { name } }";
+    let res = app.query_with_token(Some(&token), customer, json!({ "c": nan })).await;
+    assert_eq!(res["data"]["customer"]["name"], CUSTOMER, "{res}");
+    let organization = app.organization(&nan).await;
+    app.server().store.revoke_read_only_access(organization, app.now()).await.unwrap();
+    let res = app.query_with_token(Some(&token), customer, json!({ "c": nan })).await;
+    assert_eq!(helpdesk_tests::error_code(&res), "UNAUTHENTICATED", "{res}");
 }
 
 #[tokio::test]
