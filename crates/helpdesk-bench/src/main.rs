@@ -48,6 +48,12 @@ struct Args {
     /// How long each measurement runs (`20s`, `500ms`).
     #[arg(long, default_value = "20s", value_parser = parse_duration)]
     duration: Duration,
+    /// How many gateway processes share the load (requests go to them in turn).
+    #[arg(long, default_value_t = 1)]
+    gateways: usize,
+    /// A streaming replica of the database for the gateways' reads (`--database-replica-url`).
+    #[arg(long)]
+    replica_url: Option<String>,
     /// The gateway binary.
     #[arg(long, default_value = "target/release/helpdesk")]
     gateway: PathBuf,
@@ -132,25 +138,77 @@ fn postgres_cpu() -> f64 {
         .sum()
 }
 
-async fn start_gateway(args: &Args) -> Result<(Process, String, String), Box<dyn std::error::Error>> {
-    let addr = free_port()?;
+/// The gateways under test, their URLs, and a token they all accept.
+struct Gateways {
+    processes: Vec<Process>,
+    urls: Vec<String>,
+    token: String,
+}
+
+impl Gateways {
+    fn pids(&self) -> Vec<u32> {
+        self.processes.iter().map(|p| p.0.id()).collect()
+    }
+
+    /// CPU seconds of all the gateways, and the largest RSS and peak RSS of one.
+    fn usage(&self) -> (f64, f64, f64) {
+        self.pids()
+            .into_iter()
+            .map(usage)
+            .fold((0.0, 0.0, 0.0), |(c, r, h), (c1, r1, h1)| (c + c1, r.max(r1), h.max(h1)))
+    }
+
+    /// Reads the gateways sent to replicas so far (their `/metrics`).
+    async fn replica_reads(&self) -> f64 {
+        let client = reqwest::Client::new();
+        let mut total = 0.0;
+        for url in &self.urls {
+            let Ok(res) = client.get(format!("{url}/metrics")).send().await else { continue };
+            let text = res.text().await.unwrap_or_default();
+            total += text
+                .lines()
+                .filter(|l| l.starts_with("helpdesk_replica_reads_total"))
+                .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+                .sum::<f64>();
+        }
+        total
+    }
+}
+
+async fn start_gateways(args: &Args) -> Result<Gateways, Box<dyn std::error::Error>> {
     let secret = "bench-secret-bench-secret-bench-secret";
-    let mut cmd = Command::new(&args.gateway);
-    cmd.args(["serve", "--database-url", &args.database_url, "--listen", &addr.to_string(), "--jwt-secret", secret])
+    let (mut processes, mut urls) = (Vec::new(), Vec::new());
+    for _ in 0..args.gateways.max(1) {
+        let addr = free_port()?;
+        let mut cmd = Command::new(&args.gateway);
+        cmd.args([
+            "serve",
+            "--database-url",
+            &args.database_url,
+            "--listen",
+            &addr.to_string(),
+            "--jwt-secret",
+            secret,
+        ])
         .args(["--rate-limit-per-second", "100000000", "--rate-limit-burst", "100000000"])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null());
-    if let Some(redis) = &args.redis_url {
-        cmd.args(["--redis-url", redis]);
-    }
-    let gateway = Process(cmd.spawn()?);
-    let url = format!("http://{addr}");
-    let client = reqwest::Client::new();
-    for _ in 0..600 {
-        if client.get(format!("{url}/readyz")).send().await.is_ok_and(|r| r.status().is_success()) {
-            break;
+        if let Some(redis) = &args.redis_url {
+            cmd.args(["--redis-url", redis]);
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        if let Some(replica) = &args.replica_url {
+            cmd.args(["--database-replica-url", replica]);
+        }
+        processes.push(Process(cmd.spawn()?));
+        let url = format!("http://{addr}");
+        let client = reqwest::Client::new();
+        for _ in 0..600 {
+            if client.get(format!("{url}/readyz")).send().await.is_ok_and(|r| r.status().is_success()) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        urls.push(url);
     }
     let out = Command::new(&args.gateway)
         .args([
@@ -169,26 +227,27 @@ async fn start_gateway(args: &Args) -> Result<(Process, String, String), Box<dyn
     if token.is_empty() {
         return Err(format!("no token: {}", String::from_utf8_lossy(&out.stderr)).into());
     }
-    Ok((gateway, url, token))
+    Ok(Gateways { processes, urls, token })
 }
 
 /// Load on the gateway: one scenario, checked answers.
 async fn gateway_run(
     args: &Args,
     keys: &Arc<Keys>,
-    url: &str,
-    token: &str,
+    gateways: &Gateways,
     scenario: Scenario,
     duration: Duration,
 ) -> Outcome {
     let client =
         reqwest::Client::builder().http1_only().pool_max_idle_per_host(args.concurrency).build().unwrap_or_default();
-    let endpoint = format!("{url}/graphql");
-    let auth = format!("Bearer {token}");
+    let endpoints: Vec<String> = gateways.urls.iter().map(|u| format!("{u}/graphql")).collect();
+    let auth = format!("Bearer {}", gateways.token);
     let keys = keys.clone();
     load::drive(args.concurrency, duration, move |n| {
         let request = scenario.request(&keys, n);
-        let send = client.post(&endpoint).header("authorization", &auth).json(&request.body).send();
+        // The gateways in turn, as a load balancer would.
+        let endpoint = &endpoints[(n % endpoints.len() as u64) as usize];
+        let send = client.post(endpoint).header("authorization", &auth).json(&request.body).send();
         async move {
             let answer: serde_json::Value =
                 send.await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
@@ -258,10 +317,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("the agent's partner has no users, devices or customers: seed the database first".into());
     }
     eprintln!("{} keys of partner {}", keys.len(), keys.partner);
-    let (gateway, url, token) = start_gateway(&args).await?;
-    let pid = gateway.0.id();
+    let gateways = start_gateways(&args).await?;
     if args.check_names {
-        let (asked, missed, first) = names::check(&keys, &url, &token, args.concurrency).await;
+        let (asked, missed, first) = names::check(&keys, &gateways.urls[0], &gateways.token, args.concurrency).await;
         println!(
             "{asked} name searches over {} customers; {missed} without their customer in the top 5",
             keys.customers.len()
@@ -274,16 +332,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let scenarios = if args.only.is_empty() { Scenario::ALL.to_vec() } else { args.only.clone() };
 
     println!(
-        "| lookup | gateway | p50 ms | p99 ms | max ms | wrong | gateway CPU (cores) | PostgreSQL CPU (cores) | SQL baseline | gateway / SQL |"
+        "| lookup | gateway | p50 ms | p99 ms | max ms | wrong | gateway CPU (cores) | PostgreSQL CPU (cores) | SQL baseline | gateway / SQL | replica reads |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     let mut peak_rss: f64 = 0.0;
     for scenario in scenarios {
         // Warm the pools and the plan caches, unmeasured.
-        gateway_run(&args, &keys, &url, &token, scenario, Duration::from_secs(2)).await;
-        let (cpu0, pg0) = (usage(pid).0, postgres_cpu());
-        let g = gateway_run(&args, &keys, &url, &token, scenario, args.duration).await;
-        let (cpu1, rss, _) = usage(pid);
+        gateway_run(&args, &keys, &gateways, scenario, Duration::from_secs(2)).await;
+        let (cpu0, pg0, replica0) = (gateways.usage().0, postgres_cpu(), gateways.replica_reads().await);
+        let g = gateway_run(&args, &keys, &gateways, scenario, args.duration).await;
+        let (cpu1, rss, _) = gateways.usage();
+        let replica_reads = gateways.replica_reads().await - replica0;
         let pg1 = postgres_cpu();
         peak_rss = peak_rss.max(rss);
         let secs = g.elapsed.as_secs_f64();
@@ -294,16 +353,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             (format!("{:.0} /s", s.rate()), format!("{:.0} %", 100.0 * g.rate() / s.rate().max(1.0)))
         };
         println!(
-            "| {} | {:.2} | {:.2} | {sql} | {ratio} |",
+            "| {} | {:.2} | {:.2} | {sql} | {ratio} | {:.0} /s |",
             row(scenario.label(), &g),
             (cpu1 - cpu0) / secs,
-            (pg1 - pg0) / secs
+            (pg1 - pg0) / secs,
+            replica_reads / secs
         );
         if let Some(wrong) = &g.first_wrong {
             eprintln!("{}: first wrong answer: {}", scenario.label(), wrong.chars().take(400).collect::<String>());
         }
     }
-    let (_, _, hwm) = usage(pid);
+    let (_, _, hwm) = gateways.usage();
     println!();
     println!("Gateway RSS: {peak_rss:.0} MB at the end of a run, {hwm:.0} MB at peak.");
     if !args.gateway_only {
