@@ -29,6 +29,11 @@ use serde_json::{Value, json};
 
 pub use helpdesk_store::seed::fixtures;
 
+mod console;
+mod replica;
+pub use console::trusted_document_hash;
+pub use replica::{on_replica, replica_script};
+
 /// The secret test servers sign tokens with.
 pub const SECRET: &str = "end-to-end-test-secret-0123456789";
 
@@ -245,38 +250,6 @@ macro_rules! e2e_day {
     (a_year_ahead, $backend:expr) => {
         $crate::Target::a_year_ahead($backend)
     };
-}
-
-/// Runs `tests/support/start-replica` for the streaming replica on `port`
-/// (`--stop`, `--restart` or nothing to start it when absent).
-pub fn replica_script(port: u16, action: Option<&str>) {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/support/start-replica");
-    let status = std::process::Command::new(script)
-        .args(action)
-        .env("REPLICA_PORT", port.to_string())
-        .status()
-        .expect("tests/support/start-replica runs");
-    assert!(status.success(), "tests/support/start-replica {action:?} for port {port} failed");
-}
-
-/// The URL of `database_url`'s database on the replica at `port`.
-pub fn on_replica(database_url: &str, port: u16) -> String {
-    database_url.replacen(":5432/", &format!(":{port}/"), 1)
-}
-
-/// The hash (`sha256:…`) of the console's trusted document for the
-/// operation named `name`, from the manifest the console was built with.
-pub fn trusted_document_hash(name: &str) -> String {
-    let manifest: serde_json::Map<String, Value> =
-        serde_json::from_str(helpdesk_console::TRUSTED_DOCUMENTS).expect("the console's manifest is JSON");
-    let prefix = format!("query {name}");
-    manifest
-        .iter()
-        .find(|(_, text)| {
-            text.as_str().is_some_and(|t| t.starts_with(&prefix) && t[prefix.len()..].starts_with([' ', '(']))
-        })
-        .map(|(hash, _)| hash.clone())
-        .unwrap_or_else(|| panic!("the console has no operation {name}"))
 }
 
 /// Waits until `check` returns `Some`, for effects that land after the

@@ -8,7 +8,7 @@
 //!   extractor then parses it.
 //! - `GET /graphql?query=…` runs queries (never mutations) when the request
 //!   carries a header a browser would only send after a preflight.
-//! - `GET /graphql` otherwise serves GraphiQL, whose scripts are embedded in
+//! - `GET /graphql` otherwise serves GraphiQL (`graphiql.rs`), whose scripts are embedded in
 //!   the binary: the playground works without internet access.
 //!
 //! Each request gets an ID (`x-request-id`), its own dataloaders and the
@@ -21,7 +21,7 @@ use async_graphql::{BatchRequest, Request, Response, ServerError};
 use async_graphql_axum::{GraphQLBatchRequest, GraphQLRequest};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{FromRequest, Path, State};
+use axum::extract::{FromRequest, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
@@ -73,7 +73,7 @@ pub fn router(state: AppState) -> Router {
             .timeout(timeout);
     Router::new()
         .route("/graphql", get(get_graphql).post(post_graphql).layer(guard))
-        .route("/graphiql/{file}", get(graphiql_asset))
+        .route("/graphiql/{file}", get(crate::graphiql::asset))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -214,7 +214,7 @@ async fn get_graphql(State(app): State<Arc<AppState>>, request: axum::extract::R
         request.uri().query().is_some_and(|q| q.split('&').any(|pair| pair == "query" || pair.starts_with("query=")));
     if !has_query {
         let token = app.graphiql_agent.and_then(|a| app.services.issuer.mint(a, AGENT_TOKEN_LIFETIME).ok());
-        return Html(graphiql_page(token.as_deref())).into_response();
+        return Html(crate::graphiql::page(token.as_deref())).into_response();
     }
     let span = tracing::info_span!("graphql", request_id = %request_id, method = "GET");
     async move {
@@ -375,58 +375,4 @@ async fn readyz(State(app): State<Arc<AppState>>) -> axum::response::Response {
 
 async fn metrics(State(app): State<Arc<AppState>>) -> axum::response::Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render(app.probe.as_ref())).into_response()
-}
-
-const GRAPHIQL_JS: &[u8] = include_bytes!("../assets/graphiql/graphiql.min.js");
-const GRAPHIQL_CSS: &[u8] = include_bytes!("../assets/graphiql/graphiql.min.css");
-const REACT_JS: &[u8] = include_bytes!("../assets/graphiql/react.production.min.js");
-const REACT_DOM_JS: &[u8] = include_bytes!("../assets/graphiql/react-dom.production.min.js");
-
-async fn graphiql_asset(Path(file): Path<String>) -> axum::response::Response {
-    let (body, content_type): (&'static [u8], &'static str) = match file.as_str() {
-        "graphiql.min.js" => (GRAPHIQL_JS, "text/javascript; charset=utf-8"),
-        "graphiql.min.css" => (GRAPHIQL_CSS, "text/css; charset=utf-8"),
-        "react.production.min.js" => (REACT_JS, "text/javascript; charset=utf-8"),
-        "react-dom.production.min.js" => (REACT_DOM_JS, "text/javascript; charset=utf-8"),
-        _ => return StatusCode::NOT_FOUND.into_response(),
-    };
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=86400")], body).into_response()
-}
-
-/// The GraphiQL page; in demo mode it opens with the demo agent's token.
-fn graphiql_page(token: Option<&str>) -> String {
-    let headers = match token {
-        Some(t) => serde_json::json!({ "Authorization": format!("Bearer {t}") }).to_string(),
-        None => r#"{"Authorization": "Bearer <paste a token from `helpdesk token --agent EMAIL`>"}"#.to_string(),
-    };
-    let headers_js = serde_json::to_string(&headers).unwrap_or_else(|_| "\"{}\"".into());
-    format!(
-        r#"<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <title>Help desk gateway — GraphiQL</title>
-  <link rel="stylesheet" href="/graphiql/graphiql.min.css">
-  <style>body {{ margin: 0; height: 100vh; }} #graphiql {{ height: 100vh; }}</style>
-</head>
-<body>
-  <div id="graphiql">Loading GraphiQL…</div>
-  <script src="/graphiql/react.production.min.js"></script>
-  <script src="/graphiql/react-dom.production.min.js"></script>
-  <script src="/graphiql/graphiql.min.js"></script>
-  <script>
-    const fetcher = GraphiQL.createFetcher({{ url: '/graphql' }});
-    // A read-only session's launch URL carries its token in the fragment (never sent to a server).
-    const sessionToken = new URLSearchParams(location.hash.slice(1)).get('token');
-    const headers = sessionToken ? JSON.stringify({{ Authorization: 'Bearer ' + sessionToken }}) : {headers_js};
-    const root = ReactDOM.createRoot(document.getElementById('graphiql'));
-    root.render(React.createElement(GraphiQL, {{
-      fetcher,
-      defaultHeaders: headers,
-      defaultQuery: '{{\n  search(query: "2C:54:91:88:C9:E3") {{\n    interpretedAs {{ kind value }}\n    edges {{ matchedField score node {{ __typename ... on Device {{ model macAddress owner {{ displayName email }} customer {{ name }} }} }} }}\n  }}\n}}\n',
-    }}));
-  </script>
-</body>
-</html>"#
-    )
 }

@@ -30,6 +30,7 @@ pub mod cost;
 pub mod documents;
 pub mod edge;
 pub mod error;
+mod graphiql;
 pub mod http;
 pub mod ids;
 pub mod limits;
