@@ -80,21 +80,27 @@ pub async fn search(ctx: &Context<'_>, mut args: SearchArgs<'_>) -> ApiResult<Se
     let rc = request(ctx)?;
     // A read-only admin session searches its one customer, whatever was asked.
     args.customer = rc.read_only.or(args.customer);
-    let result = run(ctx, &args).await;
+    // Read once: the search runs on it, and the audit trail counts searches by it.
+    let input = rules::recognise(args.query);
+    let read_as = input.as_ref().ok().and_then(|input| input.readings().first().map(|r| r.kind()));
+    let result = run(ctx, &args, input).await;
     let results = result.as_ref().map(|c| c.edges.len()).unwrap_or(0);
     let kinds = args.kinds.as_ref().map(|k| format!("{k:?}"));
     let detail = serde_json::json!({ "text": args.query, "kinds": kinds, "results": results }).to_string();
-    let read_as = rules::recognise(args.query).ok().and_then(|input| input.readings().first().map(|r| r.kind()));
     rc.audit_read_as("search", args.customer.map(|c| c.to_string()), args.customer, &result, Some(detail), read_as);
     result
 }
 
-async fn run(ctx: &Context<'_>, args: &SearchArgs<'_>) -> ApiResult<SearchConnection> {
+async fn run(
+    ctx: &Context<'_>,
+    args: &SearchArgs<'_>,
+    input: helpdesk_domain::error::Result<helpdesk_domain::search::SearchInput>,
+) -> ApiResult<SearchConnection> {
     let rc = request(ctx)?;
     let scope = rc.help_desk()?;
-    let (query, customer) = (args.query, args.customer);
+    let customer = args.customer;
     let page = PageRequest::parse(args.first, args.after)?;
-    let input = rules::recognise(query)?;
+    let input = input?;
     if let Ok(metrics) = ctx.data::<std::sync::Arc<crate::ops::Metrics>>() {
         for reading in input.readings() {
             metrics.searches.with_label_values(&[format!("{:?}", reading.kind()).as_str()]).inc();
