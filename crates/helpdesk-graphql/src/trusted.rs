@@ -45,15 +45,6 @@ impl TrustedDocuments {
         Ok(TrustedDocuments { by_hash, browser_free_text })
     }
 
-    /// How many operations the manifest holds.
-    pub fn len(&self) -> usize {
-        self.by_hash.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_hash.is_empty()
-    }
-
     /// Gives a request that names a trusted document its text, and refuses
     /// free text the policy does not allow from this caller.
     pub fn resolve(&self, request: &mut Request, headers: &HeaderMap, partner_admin: bool) -> Result<(), ApiError> {

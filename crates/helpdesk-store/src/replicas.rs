@@ -12,7 +12,7 @@
 //!   configured bound, gets no reads until it is back within it; a metric
 //!   and a log line say so.
 //! - **Read your writes.** After a write for a partner, that partner's reads
-//!   go to the primary for [`Replicas::pin`] (twice the lag bound), so the
+//!   go to the primary for twice the lag bound, so the
 //!   agent who removed a suppression sees it gone on the next page.
 //!   The store's reads are partner-scoped, so the pin is too: the writer's
 //!   colleagues also read the primary for that moment, which costs little
@@ -60,11 +60,6 @@ pub struct Replicas {
 }
 
 impl Replicas {
-    /// No replicas: every read goes to the primary.
-    pub fn none() -> Replicas {
-        Replicas::with(Vec::new(), Duration::from_secs(1))
-    }
-
     fn with(members: Vec<Replica>, max_lag: Duration) -> Replicas {
         let pinned = moka::sync::Cache::builder().time_to_live(max_lag * 2).max_capacity(100_000).build();
         Replicas { members, next: AtomicUsize::new(0), max_lag, pinned }
@@ -177,11 +172,6 @@ impl Replicas {
         if !self.members.is_empty() {
             self.pinned.insert(partner, ());
         }
-    }
-
-    /// How long a partner's reads stay on the primary after a write.
-    pub fn pin(&self) -> Duration {
-        self.max_lag * 2
     }
 
     /// Each replica's state.
