@@ -14,7 +14,9 @@
 
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
+pub mod cluster;
 pub mod faults;
+pub mod load;
 pub mod smtp;
 
 use std::sync::Arc;

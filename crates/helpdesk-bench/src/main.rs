@@ -42,6 +42,9 @@ struct Args {
     /// Redis for the gateway's cache and rate limiter.
     #[arg(long)]
     redis_url: Option<String>,
+    /// A Redis Cluster instead (`--redis-cluster-node`, repeatable).
+    #[arg(long = "redis-cluster-node")]
+    redis_cluster_nodes: Vec<String>,
     /// Workers sending requests, each waiting for its answer.
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
@@ -195,6 +198,9 @@ async fn start_gateways(args: &Args) -> Result<Gateways, Box<dyn std::error::Err
         .stdout(Stdio::null());
         if let Some(redis) = &args.redis_url {
             cmd.args(["--redis-url", redis]);
+        }
+        for node in &args.redis_cluster_nodes {
+            cmd.args(["--redis-cluster-node", node]);
         }
         if let Some(replica) = &args.replica_url {
             cmd.args(["--database-replica-url", replica]);

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use helpdesk_graphql::Limits;
 use helpdesk_store::StoreOptions;
 use helpdesk_store::cache::CacheOptions;
+use helpdesk_store::redis_link::RedisTarget;
 use helpdesk_store::seed::Scale;
 
 /// A secret anyone can read in this file: only ever used with `--demo`.
@@ -117,9 +118,15 @@ pub struct DatabaseConfig {
 /// The customer cache.
 #[derive(Debug, Clone, Args)]
 pub struct CacheConfig {
-    /// Redis for the shared cache layer, `redis://host:port`; without it only the in-process layer runs.
-    #[arg(long, env = "REDIS_URL")]
+    /// Redis for the shared cache layer and rate limits, `redis://host:port`;
+    /// without it (or a cluster) only the in-process layer runs.
+    #[arg(long, env = "REDIS_URL", conflicts_with = "redis_cluster_nodes")]
     pub redis_url: Option<String>,
+    /// A Redis Cluster instead of one Redis: some of its nodes,
+    /// `redis://host:port`; repeat the flag or separate with commas. The
+    /// client learns the other nodes and the slots from them.
+    #[arg(long = "redis-cluster-node", env = "REDIS_CLUSTER_NODES", value_delimiter = ',')]
+    pub redis_cluster_nodes: Vec<String>,
     /// Prefix of the gateway's Redis keys.
     #[arg(long, env = "REDIS_PREFIX", default_value = "helpdesk")]
     pub redis_prefix: String,
@@ -138,6 +145,17 @@ pub struct CacheConfig {
     pub cache_local_capacity: u64,
 }
 
+impl CacheConfig {
+    /// The shared Redis: a cluster when nodes are given, else the one node, if any.
+    pub fn redis_target(&self) -> Option<RedisTarget> {
+        match (&self.redis_url, self.redis_cluster_nodes.is_empty()) {
+            (_, false) => Some(RedisTarget::Cluster(self.redis_cluster_nodes.clone())),
+            (Some(url), true) => Some(RedisTarget::Node(url.clone())),
+            (None, true) => None,
+        }
+    }
+}
+
 impl DatabaseConfig {
     /// The store's connection options.
     pub fn store_options(&self) -> StoreOptions {
@@ -151,7 +169,7 @@ impl DatabaseConfig {
             cache: CacheOptions {
                 local_capacity: self.cache.cache_local_capacity,
                 local_ttl: Duration::from_millis(self.cache.cache_local_ttl_ms),
-                redis_url: self.cache.redis_url.clone(),
+                redis: self.cache.redis_target(),
                 redis_prefix: self.cache.redis_prefix.clone(),
                 redis_ttl: Duration::from_secs(self.cache.redis_ttl_secs),
                 redis_timeout: Duration::from_millis(self.cache.redis_timeout_ms),
@@ -283,7 +301,7 @@ impl ServeConfig {
             // A bucket always holds at least one operation of the largest cost.
             burst: self.rate_limit_burst.max(u32::try_from(self.max_cost).unwrap_or(u32::MAX)),
             per_second: self.rate_limit_per_second,
-            redis_url: cache.redis_url.clone(),
+            redis: cache.redis_target(),
             redis_prefix: cache.redis_prefix.clone(),
             redis_timeout: Duration::from_millis(cache.redis_timeout_ms),
         }

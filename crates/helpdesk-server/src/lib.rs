@@ -138,7 +138,7 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
     // Background workers (mailer, audit writer) use a small pool of their own.
     let mut background_options = config.database.store_options();
     background_options.max_connections = 2;
-    background_options.cache.redis_url = None;
+    background_options.cache.redis = None;
     // They write, and read what decides their writes: the primary only.
     background_options.replica_urls.clear();
     let background = Store::connect(&background_options).await?.sharing_outbox_waker(&store);
@@ -154,6 +154,7 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
     );
     let (audit, audit_task) = AuditWriter::start(background);
     let audit_lost = audit.lost_entries();
+    let limiter = Arc::new(helpdesk_store::limiter::AgentLimiter::new(config.limiter_options())?);
     let services = Services {
         helpdesk: Arc::new(store.clone()),
         audit: Arc::new(audit),
@@ -162,7 +163,7 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
         hasher: CodeHasher::new(format!("verification-code:{secret}").as_bytes()),
         public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
         clock,
-        limiter: Arc::new(helpdesk_store::limiter::AgentLimiter::new(config.limiter_options())?),
+        limiter: limiter.clone(),
     };
     let console = helpdesk_console::Console {
         widget_frame_ancestors: config.widget_frame_ancestors.clone(),
@@ -184,7 +185,7 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
         services: Arc::new(services),
         limits,
         metrics,
-        probe: Arc::new(probe::StoreProbe(store.clone(), audit_lost)),
+        probe: Arc::new(probe::StoreProbe(store.clone(), audit_lost, limiter)),
         graphiql_agent: demo_agent,
         cors_origins: config.cors_allow_origins.clone(),
         documents,

@@ -7,9 +7,13 @@ use helpdesk_graphql::ops::{Check, Probe, Sample};
 use helpdesk_store::Store;
 use helpdesk_store::cache::RedisState;
 
-/// Reads readiness and counters off the request-path store, and the audit
-/// entries the writer lost.
-pub struct StoreProbe(pub Store, pub std::sync::Arc<std::sync::atomic::AtomicU64>);
+/// Reads readiness and counters off the request-path store, the audit
+/// entries the writer lost, and the rate limiter's use of Redis.
+pub struct StoreProbe(
+    pub Store,
+    pub std::sync::Arc<std::sync::atomic::AtomicU64>,
+    pub std::sync::Arc<helpdesk_store::limiter::AgentLimiter>,
+);
 
 #[async_trait]
 impl Probe for StoreProbe {
@@ -24,6 +28,9 @@ impl Probe for StoreProbe {
         };
         let cache = match self.0.cache().ping_redis().await {
             RedisState::Off => Check { name: "cache", ok: true, detail: "in-process only (no REDIS_URL)".into() },
+            RedisState::Up if self.0.cache().redis_is_cluster() => {
+                Check { name: "cache", ok: true, detail: "in-process and Redis Cluster".into() }
+            }
             RedisState::Up => Check { name: "cache", ok: true, detail: "in-process and Redis".into() },
             RedisState::Down => {
                 Check { name: "cache", ok: false, detail: "Redis unreachable: serving from the database".into() }
@@ -115,6 +122,18 @@ impl Probe for StoreProbe {
                 "Redis calls that failed or timed out",
                 vec![],
                 load(&stats.redis_errors),
+            ),
+            counter(
+                "helpdesk_rate_limit_redis_calls_total",
+                "Calls to the shared rate-limit buckets in Redis (each takes a lease or one request's cost)",
+                vec![],
+                load(&self.2.redis_calls),
+            ),
+            counter(
+                "helpdesk_rate_limit_redis_errors_total",
+                "Rate-limit calls Redis failed (the gateway's own bucket answered)",
+                vec![],
+                load(&self.2.redis_errors),
             ),
             counter(
                 "helpdesk_sql_statements_total",

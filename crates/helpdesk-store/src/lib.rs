@@ -50,6 +50,7 @@ pub mod limiter;
 mod mapping;
 mod outbox;
 mod overview;
+pub mod redis_link;
 pub mod replicas;
 mod search;
 pub mod seed;

@@ -29,7 +29,6 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use helpdesk_domain::AgentId;
 use helpdesk_domain::ports::CostLimiter;
-use tokio::sync::Mutex;
 
 /// How the buckets are set up.
 #[derive(Debug, Clone)]
@@ -38,8 +37,8 @@ pub struct LimiterOptions {
     pub burst: u32,
     /// Points a bucket regains per second; 0 turns the limit off.
     pub per_second: u32,
-    /// The shared Redis, if any, and its key prefix and call timeout.
-    pub redis_url: Option<String>,
+    /// The shared Redis (one node or a cluster), if any, and its key prefix and call timeout.
+    pub redis: Option<crate::redis_link::RedisTarget>,
     pub redis_prefix: String,
     pub redis_timeout: Duration,
 }
@@ -53,7 +52,7 @@ pub const LEASE_LIFETIME: Duration = Duration::from_secs(1);
 pub struct AgentLimiter {
     options: LimiterOptions,
     local: Option<DefaultKeyedRateLimiter<AgentId>>,
-    redis: Option<(redis::Client, Mutex<Option<redis::aio::ConnectionManager>>)>,
+    redis: Option<crate::redis_link::RedisLink>,
     /// Points this gateway took from each agent's shared bucket and has not spent yet.
     leases: moka::sync::Cache<AgentId, Arc<AtomicU64>>,
     /// Redis calls that failed (the local bucket answered instead).
@@ -97,11 +96,8 @@ impl AgentLimiter {
             (Some(rate), Some(burst)) => Some(RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst))),
             _ => None,
         };
-        let redis = match (&options.redis_url, &local) {
-            (Some(url), Some(_)) => Some((
-                redis::Client::open(url.as_str()).map_err(|e| crate::StoreError::Cache(e.to_string()))?,
-                Mutex::new(None),
-            )),
+        let redis = match (&options.redis, &local) {
+            (Some(target), Some(_)) => Some(crate::redis_link::RedisLink::new(target, options.redis_timeout)?),
             _ => None,
         };
         let leases = moka::sync::Cache::builder().max_capacity(100_000).time_to_live(LEASE_LIFETIME).build();
@@ -136,46 +132,17 @@ impl AgentLimiter {
     /// The Redis bucket's answer: `Some(Ok)` taken, `Some(Err(wait))` refused,
     /// `None` Redis did not answer.
     async fn spend_in_redis(&self, agent: AgentId, cost: u64) -> Option<Result<(), Duration>> {
-        let (client, conn) = self.redis.as_ref()?;
+        let link = self.redis.as_ref()?;
         self.redis_calls.fetch_add(1, Ordering::Relaxed);
-        let call = async {
-            let mut guard = conn.lock().await;
-            let mut c = match guard.as_ref() {
-                Some(c) => c.clone(),
-                None => {
-                    let config = redis::aio::ConnectionManagerConfig::new()
-                        .set_connection_timeout(Some(self.options.redis_timeout))
-                        .set_response_timeout(Some(self.options.redis_timeout))
-                        .set_number_of_retries(1);
-                    let c = redis::aio::ConnectionManager::new_with_config(client.clone(), config).await?;
-                    *guard = Some(c.clone());
-                    c
-                }
-            };
-            drop(guard);
-            let key = format!("{}:cost-bucket:{}", self.options.redis_prefix, agent.0);
-            SPEND_SCRIPT
-                .key(key)
-                .arg(cost)
-                .arg(self.options.burst)
-                .arg(self.options.per_second)
-                .invoke_async::<u64>(&mut c)
-                .await
-        };
-        match tokio::time::timeout(self.options.redis_timeout * 2, call).await {
-            Ok(Ok(0)) => Some(Ok(())),
-            Ok(Ok(wait_ms)) => Some(Err(Duration::from_millis(wait_ms))),
-            Ok(Err(e)) => {
-                tracing::warn!(error = %e, "rate limit: redis failed; using this gateway's bucket");
-                self.redis_errors.fetch_add(1, Ordering::Relaxed);
-                None
-            }
-            Err(_) => {
-                tracing::warn!("rate limit: redis timed out; using this gateway's bucket");
-                self.redis_errors.fetch_add(1, Ordering::Relaxed);
-                None
-            }
-        }
+        // One key per agent: a cluster routes the script to the node of its slot.
+        let key = format!("{}:cost-bucket:{}", self.options.redis_prefix, agent.0);
+        let (burst, per_second) = (self.options.burst, self.options.per_second);
+        let wait_ms = link
+            .call(&self.redis_errors, |mut c| async move {
+                SPEND_SCRIPT.key(key).arg(cost).arg(burst).arg(per_second).invoke_async::<u64>(&mut c).await
+            })
+            .await?;
+        Some(if wait_ms == 0 { Ok(()) } else { Err(Duration::from_millis(wait_ms)) })
     }
 }
 
@@ -209,7 +176,7 @@ mod tests {
         LimiterOptions {
             burst: 1_000,
             per_second: 10,
-            redis_url: redis_url.map(str::to_string),
+            redis: redis_url.map(|url| crate::redis_link::RedisTarget::Node(url.to_string())),
             redis_prefix: format!("helpdesk-unit-{}", uuid::Uuid::new_v4().simple()),
             redis_timeout: Duration::from_secs(1),
         }

@@ -13,6 +13,7 @@ mod console;
 mod dashboard;
 mod details;
 mod hostile;
+mod redis_cluster;
 mod relevance;
 mod replicas;
 mod resilience;

@@ -6,9 +6,11 @@
 //!
 //! 1. in-process (`moka`), short TTL (default 2 s): the hottest customers,
 //!    no network at all;
-//! 2. Redis (`REDIS_URL`), longer TTL with jitter, shared by every gateway
-//!    process; keys are versioned (`…:customer:v3:<id>`) so a change of the
-//!    summary's shape never reads an old one;
+//! 2. Redis (`REDIS_URL`, or a Redis Cluster: `REDIS_CLUSTER_NODES`),
+//!    longer TTL with jitter, shared by every gateway process; keys are
+//!    versioned (`…:customer:v3:{<id>}`) so a change of the summary's shape
+//!    never reads an old one, and hash-tagged by customer so a customer's
+//!    keys share a cluster slot;
 //! 3. the database, in one batch for all the misses of a call.
 //!
 //! Concurrent misses for one customer reach the database once (single
@@ -38,7 +40,9 @@
 //!
 //! - this module: the read-through, invalidation and the listener;
 //! - `flight`: single flight with a guard that survives cancellation;
-//! - `redis`: the Redis layer, its timeouts and circuit breaker;
+//! - `redis`: the Redis layer: keys, the guarded write, invalidations
+//!   (over [`crate::redis_link`], which hides node vs cluster, timeouts and
+//!   the circuit breaker);
 //! - `stored`: the versioned JSON shape a summary has in Redis.
 
 mod flight;
@@ -54,11 +58,10 @@ use helpdesk_domain::model::{
     Customer, CustomerDomain, CustomerMeetingSite, LicenseTotal, ReadOnlyGrant, UserAdminRole,
 };
 use helpdesk_domain::{CustomerId, PartnerId};
-use tokio::sync::Mutex;
 use uuid::Uuid;
 
 use flight::Flights;
-use redis::{Breaker, RedisLayer};
+use redis::RedisLayer;
 use stored::Stored;
 
 /// Everything the API shows of a customer at a glance.
@@ -81,8 +84,8 @@ pub struct CacheOptions {
     /// Most summaries kept in process; 0 turns the in-process layer off.
     pub local_capacity: u64,
     pub local_ttl: Duration,
-    /// `redis://host:port/db`; none runs the in-process layer only.
-    pub redis_url: Option<String>,
+    /// The shared Redis (one node or a cluster); none runs the in-process layer only.
+    pub redis: Option<crate::redis_link::RedisTarget>,
     /// Prefix of every Redis key (several deployments may share a Redis).
     pub redis_prefix: String,
     pub redis_ttl: Duration,
@@ -95,7 +98,7 @@ impl Default for CacheOptions {
         CacheOptions {
             local_capacity: 50_000,
             local_ttl: Duration::from_secs(2),
-            redis_url: None,
+            redis: None,
             redis_prefix: "helpdesk".into(),
             redis_ttl: Duration::from_secs(300),
             redis_timeout: Duration::from_millis(100),
@@ -118,7 +121,7 @@ pub struct CacheStats {
 /// The state of the Redis layer, for `/readyz`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RedisState {
-    /// No `REDIS_URL`: in-process layer only.
+    /// No Redis configured: in-process layer only.
     Off,
     Up,
     /// Failing; calls are skipped until the breaker tries again.
@@ -152,15 +155,12 @@ impl CustomerCache {
         let local = (options.local_capacity > 0).then(|| {
             moka::future::Cache::builder().max_capacity(options.local_capacity).time_to_live(options.local_ttl).build()
         });
-        let redis = match &options.redis_url {
+        let redis = match &options.redis {
             None => None,
-            Some(url) => Some(RedisLayer {
-                client: ::redis::Client::open(url.as_str()).map_err(|e| crate::StoreError::Cache(e.to_string()))?,
-                conn: Mutex::new(None),
+            Some(target) => Some(RedisLayer {
+                link: crate::redis_link::RedisLink::new(target, options.redis_timeout)?,
                 prefix: options.redis_prefix.clone(),
                 ttl: options.redis_ttl,
-                timeout: options.redis_timeout,
-                breaker: Breaker::default(),
                 pending: Default::default(),
             }),
         };
@@ -177,9 +177,14 @@ impl CustomerCache {
     pub fn redis_state(&self) -> RedisState {
         match &self.redis {
             None => RedisState::Off,
-            Some(r) if r.breaker.is_open() => RedisState::Down,
+            Some(r) if r.link.is_down() => RedisState::Down,
             Some(_) => RedisState::Up,
         }
+    }
+
+    /// Whether the shared layer is a Redis Cluster.
+    pub fn redis_is_cluster(&self) -> bool {
+        self.redis.as_ref().is_some_and(|r| r.link.is_cluster())
     }
 
     /// Pings Redis (for `/readyz`), through the breaker.
@@ -364,21 +369,22 @@ impl CustomerCache {
         if cache.local.is_none() {
             return;
         }
-        let (client, channel) = (r.client.clone(), r.channel());
+        let channel = r.channel();
         let weak = Arc::downgrade(cache);
         tokio::spawn(async move {
             use futures::StreamExt;
             loop {
-                let subscribed = async {
-                    let mut pubsub = client.get_async_pubsub().await?;
-                    pubsub.subscribe(&channel).await?;
-                    Ok::<_, ::redis::RedisError>(pubsub)
+                // Hold the cache only while subscribing: the loop must not keep it alive.
+                let subscribed = match weak.upgrade() {
+                    Some(cache) => match &cache.redis {
+                        Some(r) => tokio::time::timeout(Duration::from_secs(2), r.link.subscribe(&channel)).await,
+                        None => return,
+                    },
+                    None => return,
                 };
-                if let Ok(Ok(mut pubsub)) = tokio::time::timeout(Duration::from_secs(2), subscribed).await {
-                    let mut messages = pubsub.on_message();
-                    while let Some(msg) = messages.next().await {
+                if let Ok(Ok(mut messages)) = subscribed {
+                    while let Some(payload) = messages.next().await {
                         let Some(cache) = weak.upgrade() else { return };
-                        let payload: String = msg.get_payload().unwrap_or_default();
                         cache.epoch.fetch_add(1, Ordering::SeqCst);
                         for id in payload.split(',').filter_map(|s| Uuid::parse_str(s).ok()) {
                             if let Some(local) = &cache.local {

@@ -7,6 +7,7 @@ use chrono::Utc;
 use helpdesk_domain::model::{CustomerSettings, CustomerStatus};
 
 use super::*;
+use crate::redis_link::RedisTarget;
 
 fn summary(partner: PartnerId, id: CustomerId, grant_revoked: bool) -> CustomerSummary {
     let now = Utc::now();
@@ -42,7 +43,7 @@ fn summary(partner: PartnerId, id: CustomerId, grant_revoked: bool) -> CustomerS
 
 fn cache_on_redis() -> Arc<CustomerCache> {
     let options = CacheOptions {
-        redis_url: Some("redis://127.0.0.1:6379".into()),
+        redis: Some(RedisTarget::Node("redis://127.0.0.1:6379".into())),
         redis_prefix: format!("helpdesk-unit-{}", Uuid::new_v4().simple()),
         redis_timeout: Duration::from_secs(1),
         ..CacheOptions::default()
@@ -98,7 +99,7 @@ async fn a_summary_is_cached_in_redis_when_nothing_changed() {
     cache.get_many(partner, &[id], load).await.unwrap();
     // A second gateway on the same Redis reads it from there.
     let other = CustomerCache::new(&CacheOptions {
-        redis_url: Some("redis://127.0.0.1:6379".into()),
+        redis: Some(RedisTarget::Node("redis://127.0.0.1:6379".into())),
         redis_prefix: cache.redis.as_ref().unwrap().prefix.clone(),
         ..CacheOptions::default()
     })
