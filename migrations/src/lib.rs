@@ -15,6 +15,7 @@ mod m20261130_000004_name_keys;
 mod m20261130_000005_overview_indexes;
 mod m20261130_000006_audit_daily;
 mod m20261130_000007_search_daily;
+mod m20261130_000008_partner_keys;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_overview_indexes::Migration),
             Box::new(m20261130_000006_audit_daily::Migration),
             Box::new(m20261130_000007_search_daily::Migration),
+            Box::new(m20261130_000008_partner_keys::Migration),
         ]
     }
 }

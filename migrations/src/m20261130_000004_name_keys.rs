@@ -103,6 +103,16 @@ mod tests {
         Migrator::up(&db, Some(3)).await.unwrap();
         let (partner, customer, user) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
         let now = sea_orm::prelude::DateTimeUtc::default();
+        // Its partner too: the later partner keys (migration 8) refuse a customer without one.
+        db.execute(
+            &Query::insert()
+                .into_table("partners")
+                .columns(["id", "name", "created_at"])
+                .values_panic([partner.into(), "Northwind Partners".into(), now.into()])
+                .take(),
+        )
+        .await
+        .unwrap();
         db.execute(
             &Query::insert()
                 .into_table("customers")

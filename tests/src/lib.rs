@@ -141,7 +141,29 @@ pub async fn spawn_app_configured(
     scale: Scale,
     adjust: impl FnOnce(&mut ServeConfig),
 ) -> TestApp {
-    let Target { backend, clock_ahead } = target.into();
+    spawn(target.into(), scale, None, adjust, async |_: &str| ()).await.0
+}
+
+/// Starts a gateway on a database that was seeded when only the first
+/// `migrations` migrations existed: the gateway applies the others as it
+/// starts, as a new release does on a production database. `before` looks at
+/// the database (its URL) after the seeding, before the upgrade.
+pub async fn spawn_app_upgrading<T>(
+    target: impl Into<Target>,
+    migrations: u32,
+    before: impl AsyncFnOnce(&str) -> T,
+) -> (TestApp, T) {
+    spawn(target.into(), Scale::Demo, Some(migrations), |_| (), before).await
+}
+
+async fn spawn<T>(
+    target: Target,
+    scale: Scale,
+    migrations: Option<u32>,
+    adjust: impl FnOnce(&mut ServeConfig),
+    before: impl AsyncFnOnce(&str) -> T,
+) -> (TestApp, T) {
+    let Target { backend, clock_ahead } = target;
     let clock = Arc::new(AdjustableClock::shifted(clock_ahead));
     let id = uuid::Uuid::new_v4().simple().to_string();
     let dir = std::env::temp_dir().join(format!("helpdesk-test-{id}"));
@@ -165,11 +187,20 @@ pub async fn spawn_app_configured(
     config.mail.mail_poll_ms = 50;
     // Tests send many requests as one agent; the per-agent limit is tested on its own.
     config.rate_limit_per_second = 0;
-    let store = helpdesk_server::open_store(&config.database).await.unwrap();
+    let store = match migrations {
+        None => helpdesk_server::open_store(&config.database).await.unwrap(),
+        Some(steps) => {
+            let db = Database::connect(&url).await.unwrap();
+            <helpdesk_migrations::Migrator as helpdesk_migrations::MigratorTrait>::up(&db, Some(steps)).await.unwrap();
+            db.close().await.unwrap();
+            helpdesk_store::Store::connect(&config.database.store_options()).await.unwrap()
+        }
+    };
     seed::seed(&store, scale, clock.now()).await.unwrap();
+    let looked = before(&url).await;
     adjust(&mut config);
     let server = helpdesk_server::start_on_clock(&config, clock.clone()).await.unwrap();
-    TestApp {
+    let app = TestApp {
         url: server.graphql_url(),
         database_url: url,
         server: Some(server),
@@ -178,7 +209,14 @@ pub async fn spawn_app_configured(
         clock,
         client: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap(),
         cleanup,
-    }
+    };
+    (app, looked)
+}
+
+/// Runs SQL on the database at `url`; the database's refusal as text.
+pub async fn execute_sql(url: &str, sql: &str) -> Result<(), String> {
+    let db = Database::connect(url).await.map_err(|e| e.to_string())?;
+    db.execute_unprepared(sql).await.map(|_| ()).map_err(|e| e.to_string())
 }
 
 /// Runs `$body` against a fresh app on SQLite, and on PostgreSQL when
@@ -308,8 +346,7 @@ impl TestApp {
     /// Runs SQL on the app's database, as a customer-side change the API
     /// does not offer.
     pub async fn execute_sql(&self, sql: &str) {
-        let db = Database::connect(&self.database_url).await.unwrap();
-        db.execute_unprepared(sql).await.unwrap();
+        execute_sql(&self.database_url, sql).await.unwrap();
     }
 
     /// The first column of every row `sql` returns, as text: to look at what

@@ -62,9 +62,13 @@ impl HelpDesk for Store {
             let row = agent_roles::Model { agent_id: agent.0, partner_id: partner.0, role: role.label().into() };
             agent_roles::Entity::insert(row.into_active_model())
                 .on_conflict(
-                    OnConflict::columns([agent_roles::Column::AgentId, agent_roles::Column::Role])
-                        .do_nothing()
-                        .to_owned(),
+                    OnConflict::columns([
+                        agent_roles::Column::PartnerId,
+                        agent_roles::Column::AgentId,
+                        agent_roles::Column::Role,
+                    ])
+                    .do_nothing()
+                    .to_owned(),
                 )
                 .exec_without_returning(self.db())
                 .await

@@ -44,8 +44,9 @@ pub(crate) async fn insert(store: &Store, entries: &[AuditEntry]) -> Result<(), 
             }
             .into_active_model()
         });
-        // A batch retried after a partial failure skips the entries already written.
-        let skip_written = OnConflict::column(audit_log::Column::Id).do_nothing().to_owned();
+        // A batch retried after a partial failure skips the entries already
+        // written: an entry's only unique key is its primary key (partner and ID).
+        let skip_written = OnConflict::new().do_nothing().to_owned();
         audit_log::Entity::insert_many(rows).on_conflict(skip_written).exec_without_returning(&txn).await?;
     }
     count_per_day(&txn, entries).await?;

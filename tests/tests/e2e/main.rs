@@ -13,6 +13,7 @@ mod console;
 mod dashboard;
 mod details;
 mod hostile;
+mod partner_keys;
 mod redis_cluster;
 mod relevance;
 mod replicas;
