@@ -20,6 +20,7 @@ mod keys;
 mod load;
 mod names;
 mod scenarios;
+mod upgrade;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -73,6 +74,13 @@ struct Args {
     /// name, its first two words and its first word plus two letters of the next.
     #[arg(long)]
     check_names: bool,
+    /// Instead of the load: seed this empty database at `--scale` under the
+    /// migrations before the partner keys, then time the upgrade to the rest.
+    #[arg(long)]
+    time_upgrade: bool,
+    /// The data set `--time-upgrade` seeds.
+    #[arg(long, default_value = "large")]
+    scale: helpdesk_store::seed::Scale,
     /// Run the floor server instead (used by the benchmark itself).
     #[arg(long, hide = true)]
     serve_floor: Option<std::net::SocketAddr>,
@@ -313,6 +321,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     if let Some(listen) = args.serve_floor {
         return floor::serve(&args.database_url, listen).await;
+    }
+    if args.time_upgrade {
+        return upgrade::run(&args.database_url, args.scale).await;
     }
     let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
         .max_connections(args.concurrency as u32)
