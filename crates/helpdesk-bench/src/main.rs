@@ -16,6 +16,7 @@
 //! for BENCHMARKS.md.
 
 mod floor;
+mod freshness;
 mod keys;
 mod load;
 mod names;
@@ -74,6 +75,15 @@ struct Args {
     /// name, its first two words and its first word plus two letters of the next.
     #[arg(long)]
     check_names: bool,
+    /// Instead of the load: this many writes on the primary, each timed
+    /// until `--replica-url` has replayed it.
+    #[arg(long)]
+    replay_lag: Option<usize>,
+    /// Instead of the load: this many writes through the gateway (the agent
+    /// must also be a partner admin: `lead@northwind-partners.com`), each
+    /// timed until the agent's searches are served by the replica again.
+    #[arg(long)]
+    read_your_writes: Option<usize>,
     /// Instead of the load: seed this empty database at `--scale` under the
     /// migrations before the partner keys, then time the upgrade to the rest.
     #[arg(long)]
@@ -329,12 +339,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .max_connections(args.concurrency as u32)
         .connect(&plain(&args.database_url))
         .await?;
+    if let Some(samples) = args.replay_lag {
+        let replica = args.replica_url.as_deref().ok_or("--replay-lag needs --replica-url")?;
+        return freshness::replay_lag(&pool, &plain(replica), samples).await;
+    }
     let keys = Arc::new(Keys::load(&pool, &args.agent).await?);
     if keys.is_empty() {
         return Err("the agent's partner has no users, devices or customers: seed the database first".into());
     }
     eprintln!("{} keys of partner {}", keys.len(), keys.partner);
     let gateways = start_gateways(&args).await?;
+    if let Some(samples) = args.read_your_writes {
+        return freshness::read_your_writes(&gateways, &keys, samples).await;
+    }
     if args.check_names {
         let (asked, missed, first) = names::check(&keys, &gateways.urls[0], &gateways.token, args.concurrency).await;
         println!(

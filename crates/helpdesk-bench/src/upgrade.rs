@@ -14,7 +14,8 @@ use sea_orm::{ConnectionTrait, Database, Statement};
 const BEFORE_KEYS: u32 = 7;
 
 /// Tables whose rows must all survive.
-const COUNTED: &[&str] = &["customers", "users", "user_licenses", "user_features", "devices", "phone_numbers", "audit_log"];
+const COUNTED: &[&str] =
+    &["customers", "users", "user_licenses", "user_features", "devices", "phone_numbers", "audit_log"];
 
 pub async fn run(database_url: &str, scale: Scale) -> Result<(), Box<dyn std::error::Error>> {
     let db = Database::connect(database_url).await?;

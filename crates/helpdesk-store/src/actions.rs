@@ -48,7 +48,7 @@ impl HelpDesk for Store {
     }
 
     async fn set_role(&self, partner: PartnerId, agent: AgentId, role: Role, on: bool) -> Result<Option<Agent>> {
-        self.wrote(partner);
+        self.writing(partner);
         let belongs = agents::Entity::find()
             .filter(agents::Column::PartnerId.eq(partner.0))
             .filter(agents::Column::Id.eq(agent.0))
@@ -81,6 +81,7 @@ impl HelpDesk for Store {
                 .await
                 .map_err(StoreError::from)?;
         }
+        self.committed(partner).await;
         // This gateway sees the change at once; the others within AGENT_TTL.
         self.agents().invalidate(&agent).await;
         self.agent(agent).await
@@ -92,7 +93,7 @@ impl HelpDesk for Store {
         code: CodeToIssue,
         now: DateTime<Utc>,
     ) -> Result<DateTime<Utc>> {
-        self.wrote(partner);
+        self.writing(partner);
         let txn = self.begin_write().await?;
         // Sends to one user take turns, so parallel sends cannot all see "fewer than 3".
         self.lock_for_update(users::Entity::find_by_id(code.user.0)).one(&txn).await.map_err(StoreError::from)?;
@@ -152,6 +153,7 @@ impl HelpDesk for Store {
             .map_err(StoreError::from)?;
         crate::outbox::enqueue(&txn, partner, &code.address, &code.subject, &code.body, now).await?;
         txn.commit().await.map_err(StoreError::from)?;
+        self.committed(partner).await;
         self.outbox_waker().notify_one();
         Ok(expires_at)
     }
@@ -163,7 +165,7 @@ impl HelpDesk for Store {
         now: DateTime<Utc>,
         matches: &(dyn for<'h> Fn(&'h [u8]) -> bool + Send + Sync),
     ) -> Result<CheckOutcome> {
-        self.wrote(partner);
+        self.writing(partner);
         let txn = self.begin_write().await?;
         // Guesses at one code take turns: each counts, however many arrive at once.
         let code = verification_codes::Entity::find()
@@ -188,6 +190,7 @@ impl HelpDesk for Store {
             }
         }
         txn.commit().await.map_err(StoreError::from)?;
+        self.committed(partner).await;
         Ok(outcome)
     }
 
@@ -205,13 +208,14 @@ impl HelpDesk for Store {
     }
 
     async fn remove_suppression(&self, partner: PartnerId, address: &Email) -> Result<bool> {
-        self.wrote(partner);
+        self.writing(partner);
         let res = email_suppressions::Entity::delete_many()
             .filter(email_suppressions::Column::PartnerId.eq(partner.0))
             .filter(email_suppressions::Column::Address.eq(address.as_str()))
             .exec(self.db())
             .await
             .map_err(StoreError::from)?;
+        self.committed(partner).await;
         Ok(res.rows_affected > 0)
     }
 
@@ -228,7 +232,7 @@ impl HelpDesk for Store {
         starts_at: DateTime<Utc>,
         ends_at: DateTime<Utc>,
     ) -> Result<Uuid> {
-        self.wrote(partner);
+        self.writing(partner);
         let id = Uuid::new_v4();
         read_only_sessions::Model {
             id,
@@ -243,6 +247,7 @@ impl HelpDesk for Store {
         .insert(self.db())
         .await
         .map_err(StoreError::from)?;
+        self.committed(partner).await;
         Ok(id)
     }
 

@@ -288,9 +288,16 @@ impl Store {
         true
     }
 
-    /// `partner` wrote: its next reads see the write.
-    pub(crate) fn wrote(&self, partner: helpdesk_domain::PartnerId) {
-        self.replicas.wrote(partner.0);
+    /// `partner` is writing: its reads go to the primary until the write is
+    /// [`committed`](Store::committed) and a replica has replayed it.
+    pub(crate) fn writing(&self, partner: helpdesk_domain::PartnerId) {
+        self.replicas.writing(partner.0);
+    }
+
+    /// `partner`'s write committed: its next reads see it, on the primary or
+    /// on a replica that has replayed it.
+    pub(crate) async fn committed(&self, partner: helpdesk_domain::PartnerId) {
+        self.replicas.committed(partner.0, &self.db).await;
     }
 
     /// The replicas and their state.

@@ -11,12 +11,20 @@
 //!   behind it is. A replica that does not answer, or lags more than the
 //!   configured bound, gets no reads until it is back within it; a metric
 //!   and a log line say so.
-//! - **Read your writes.** After a write for a partner, that partner's reads
-//!   go to the primary for twice the lag bound, so the
-//!   agent who removed a suppression sees it gone on the next page.
-//!   The store's reads are partner-scoped, so the pin is too: the writer's
-//!   colleagues also read the primary for that moment, which costs little
-//!   (writes are rare in a help desk) and is never wrong.
+//! - **Read your writes.** A write for a partner notes the primary's WAL
+//!   position once it commits (its LSN, one `pg_current_wal_lsn()`), and the
+//!   partner's reads go only to replicas whose last probe found that
+//!   position replayed, else to the primary. So the agent who removed a
+//!   suppression sees it gone on the next page, and the partner is back on
+//!   the replicas by the next probe (at most [`PROBE_EVERY`] later), not
+//!   after a fixed pin. Whatever happens, a partner's reads stop waiting for
+//!   a write's LSN after twice the lag bound: a replica that still has not
+//!   replayed it by then lags past the bound and gets no reads at all.
+//!   The store's reads are partner-scoped, so this holds for the writer's
+//!   colleagues too, which is never wrong.
+//!
+//! BENCHMARKS.md compares this with pinning the partner to the primary for
+//! twice the lag bound (what the gateway did first).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -36,6 +44,8 @@ pub struct Replica {
     db: DatabaseConnection,
     usable: AtomicBool,
     lag_ms: AtomicU64,
+    /// The primary's WAL position it had replayed at the last probe.
+    replayed: AtomicU64,
     reads: AtomicU64,
 }
 
@@ -51,18 +61,23 @@ pub struct ReplicaStatus {
     pub reads: u64,
 }
 
-/// The replicas of the primary, and which partners must read the primary for now.
+/// A write's WAL position before the commit told it: no replica has it yet.
+const NOT_YET_KNOWN: u64 = u64::MAX;
+
+/// The replicas of the primary, and the partners' last writes.
 pub struct Replicas {
     members: Vec<Replica>,
     next: AtomicUsize,
     max_lag: Duration,
-    pinned: moka::sync::Cache<uuid::Uuid, ()>,
+    /// Each partner that wrote lately: the LSN a replica must have replayed
+    /// to read for it.
+    written: moka::sync::Cache<uuid::Uuid, u64>,
 }
 
 impl Replicas {
     fn with(members: Vec<Replica>, max_lag: Duration) -> Replicas {
-        let pinned = moka::sync::Cache::builder().time_to_live(max_lag * 2).max_capacity(100_000).build();
-        Replicas { members, next: AtomicUsize::new(0), max_lag, pinned }
+        let written = moka::sync::Cache::builder().time_to_live(max_lag * 2).max_capacity(100_000).build();
+        Replicas { members, next: AtomicUsize::new(0), max_lag, written }
     }
 
     /// Connects to each replica (`postgres://…`), with the primary's pool options.
@@ -79,6 +94,7 @@ impl Replicas {
                 db,
                 usable: AtomicBool::new(false),
                 lag_ms: AtomicU64::new(0),
+                replayed: AtomicU64::new(0),
                 reads: AtomicU64::new(0),
             });
         }
@@ -113,16 +129,21 @@ impl Replicas {
         // the last replayed transaction is. (An idle primary sends nothing:
         // the replayed transaction is old, but nothing is missing.)
         let sql = "SELECT CAST(CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 \
-                   ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) * 1000, 0) END AS BIGINT)";
+                   ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) * 1000, 0) END AS BIGINT), \
+                   CAST(pg_last_wal_replay_lsn() AS TEXT)";
         let measured = tokio::time::timeout(
             self.max_lag.max(PROBE_EVERY),
             replica.db.query_one_raw(Statement::from_string(replica.db.get_database_backend(), sql)),
         )
         .await;
-        let lag = match measured {
-            Ok(Ok(Some(row))) => row.try_get_by_index::<i64>(0).ok().map(|ms| ms.max(0) as u64),
-            _ => None,
+        let (lag, replayed) = match measured {
+            Ok(Ok(Some(row))) => (
+                row.try_get_by_index::<i64>(0).ok().map(|ms| ms.max(0) as u64),
+                row.try_get_by_index::<String>(1).ok().as_deref().and_then(parse_lsn),
+            ),
+            _ => (None, None),
         };
+        replica.replayed.store(replayed.unwrap_or(0), Ordering::Relaxed);
         let usable = lag.is_some_and(|ms| Duration::from_millis(ms) <= self.max_lag);
         replica.lag_ms.store(lag.unwrap_or(u64::MAX), Ordering::Relaxed);
         let was = replica.usable.swap(usable, Ordering::Relaxed);
@@ -139,16 +160,17 @@ impl Replicas {
         }
     }
 
-    /// The connection a read for `partner` uses: a usable replica (in turn),
-    /// or the primary when there is none or the partner wrote just now.
+    /// The connection a read for `partner` uses: a usable replica (in turn)
+    /// that has replayed the partner's last write, or else the primary.
     pub(crate) fn reader<'a>(&'a self, partner: uuid::Uuid, primary: &'a DatabaseConnection) -> &'a DatabaseConnection {
-        if self.members.is_empty() || self.pinned.contains_key(&partner) {
+        if self.members.is_empty() {
             return primary;
         }
+        let needs = self.written.get(&partner).unwrap_or(0);
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         for i in 0..self.members.len() {
             let replica = &self.members[(start + i) % self.members.len()];
-            if replica.usable.load(Ordering::Relaxed) {
+            if replica.usable.load(Ordering::Relaxed) && replica.replayed.load(Ordering::Relaxed) >= needs {
                 replica.reads.fetch_add(1, Ordering::Relaxed);
                 return &replica.db;
             }
@@ -166,11 +188,32 @@ impl Replicas {
         }
     }
 
-    /// `partner` wrote: its reads go to the primary until every replica has
-    /// certainly replayed the write (twice the lag bound).
-    pub(crate) fn wrote(&self, partner: uuid::Uuid) {
+    /// `partner` is writing: its reads go to the primary until the write's
+    /// LSN is known ([`Replicas::committed`]) and a replica has replayed it.
+    pub(crate) fn writing(&self, partner: uuid::Uuid) {
         if !self.members.is_empty() {
-            self.pinned.insert(partner, ());
+            self.written.insert(partner, NOT_YET_KNOWN);
+        }
+    }
+
+    /// `partner`'s write committed on `primary`: its reads may go to the
+    /// replicas that have replayed the primary's WAL up to now. (Without an
+    /// answer, the partner stays on the primary until the entry lapses.)
+    pub(crate) async fn committed(&self, partner: uuid::Uuid, primary: &DatabaseConnection) {
+        if self.members.is_empty() {
+            return;
+        }
+        let sql = Statement::from_string(primary.get_database_backend(), "SELECT CAST(pg_current_wal_lsn() AS TEXT)");
+        let lsn = match primary.query_one_raw(sql).await {
+            Ok(Some(row)) => row.try_get_by_index::<String>(0).ok().as_deref().and_then(parse_lsn),
+            _ => None,
+        };
+        if let Some(lsn) = lsn {
+            // Another write of the partner may have committed later and noted a later position.
+            self.written.entry(partner).and_upsert_with(|noted| match noted.map(|e| e.into_value()) {
+                Some(later) if later != NOT_YET_KNOWN && later > lsn => later,
+                _ => lsn,
+            });
         }
     }
 
@@ -188,6 +231,13 @@ impl Replicas {
     }
 }
 
+/// A WAL position as PostgreSQL prints it (`16/B374D848`: the high and low
+/// 32 bits in hexadecimal) as one number, so positions compare.
+fn parse_lsn(text: &str) -> Option<u64> {
+    let (high, low) = text.split_once('/')?;
+    Some((u64::from_str_radix(high, 16).ok()? << 32) | u64::from_str_radix(low, 16).ok()?)
+}
+
 /// `postgres://user:secret@host:5433/db?x` → `host:5433/db`.
 fn display_name(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
@@ -198,6 +248,15 @@ fn display_name(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wal_positions_compare_as_numbers() {
+        assert_eq!(parse_lsn("0/0"), Some(0));
+        assert_eq!(parse_lsn("16/B374D848"), Some(0x16_B374_D848));
+        assert!(parse_lsn("1/0") > parse_lsn("0/FFFFFFFF"));
+        assert_eq!(parse_lsn("not a position"), None);
+        assert_eq!(parse_lsn("G/0"), None);
+    }
 
     #[test]
     fn a_replica_is_named_without_its_credentials() {
