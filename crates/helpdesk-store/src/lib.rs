@@ -161,7 +161,14 @@ impl Store {
         let replicas = Arc::new(
             replicas::Replicas::connect(
                 &options.replica_urls,
-                |u| connect_options(options, u),
+                // A replica that went away must not hold a read for the
+                // primary's full acquire timeout: the read has the primary to fall back on.
+                |u| {
+                    let wait = options.acquire_timeout.min(options.replica_max_lag);
+                    let mut opts = connect_options(options, u);
+                    opts.acquire_timeout(wait).connect_timeout(wait);
+                    opts
+                },
                 options.replica_max_lag,
             )
             .await?,
