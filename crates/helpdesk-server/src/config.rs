@@ -108,7 +108,8 @@ pub struct DatabaseConfig {
     #[arg(long = "database-replica-url", env = "DATABASE_REPLICA_URLS", value_delimiter = ',')]
     pub database_replica_urls: Vec<String>,
     /// How far behind the primary a replica may be and still get reads, in
-    /// milliseconds; a partner that wrote reads the primary for twice this.
+    /// milliseconds; a partner that wrote reads only replicas that have
+    /// replayed its write, and the primary for at most twice this.
     #[arg(long, env = "DATABASE_REPLICA_MAX_LAG_MS", default_value_t = 1_000)]
     pub database_replica_max_lag_ms: u64,
     #[command(flatten)]
