@@ -75,6 +75,7 @@ impl HelpDesk for Store {
                 .map_err(StoreError::from)?;
         } else {
             agent_roles::Entity::delete_many()
+                .filter(agent_roles::Column::PartnerId.eq(partner.0))
                 .filter(agent_roles::Column::AgentId.eq(agent.0))
                 .filter(agent_roles::Column::Role.eq(role.label()))
                 .exec(self.db())
@@ -96,7 +97,10 @@ impl HelpDesk for Store {
         self.writing(partner);
         let txn = self.begin_write().await?;
         // Sends to one user take turns, so parallel sends cannot all see "fewer than 3".
-        self.lock_for_update(users::Entity::find_by_id(code.user.0)).one(&txn).await.map_err(StoreError::from)?;
+        self.lock_for_update(users::Entity::find_by_id((code.user.0, partner.0)))
+            .one(&txn)
+            .await
+            .map_err(StoreError::from)?;
         let suppressed = email_suppressions::Entity::find()
             .filter(email_suppressions::Column::PartnerId.eq(partner.0))
             .filter(email_suppressions::Column::Address.eq(code.address.as_str()))
@@ -111,6 +115,7 @@ impl HelpDesk for Store {
         let sent: Vec<DateTime<Utc>> = verification_sends::Entity::find()
             .select_only()
             .column(verification_sends::Column::SentAt)
+            .filter(verification_sends::Column::PartnerId.eq(partner.0))
             .filter(verification_sends::Column::UserId.eq(code.user.0))
             .filter(verification_sends::Column::SentAt.gt(now - verification::send_window()))
             .into_tuple()
@@ -131,6 +136,7 @@ impl HelpDesk for Store {
         let expires_at = now + verification::code_lifetime();
         // A new code replaces the old one.
         verification_codes::Entity::delete_many()
+            .filter(verification_codes::Column::PartnerId.eq(partner.0))
             .filter(verification_codes::Column::UserId.eq(code.user.0))
             .exec(&txn)
             .await
@@ -178,7 +184,10 @@ impl HelpDesk for Store {
         let outcome = verification::check(stored.as_ref(), is_match, now)?;
         match outcome {
             CheckOutcome::Verified => {
-                verification_codes::Entity::delete_by_id(user.0).exec(&txn).await.map_err(StoreError::from)?;
+                verification_codes::Entity::delete_by_id((user.0, partner.0))
+                    .exec(&txn)
+                    .await
+                    .map_err(StoreError::from)?;
             }
             CheckOutcome::Wrong { .. } => {
                 if let Some(r) = row {
@@ -323,7 +332,9 @@ impl Store {
         granted_by: &str,
         now: DateTime<Utc>,
     ) -> std::result::Result<ReadOnlyGrant, StoreError> {
-        let c = customers::Entity::find_by_id(customer.0)
+        // The customer's side knows its own ID, not its partner's.
+        let c = customers::Entity::find()
+            .filter(customers::Column::Id.eq(customer.0))
             .one(self.db())
             .await?
             .ok_or_else(|| StoreError::Seed(format!("no customer {customer}")))?;

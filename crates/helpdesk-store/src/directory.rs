@@ -196,7 +196,11 @@ impl Store {
         let Some(row) = agents::Entity::find().filter(cond).one(self.db()).await? else {
             return Ok(None);
         };
-        let roles = agent_roles::Entity::find().filter(agent_roles::Column::AgentId.eq(row.id)).all(self.db()).await?;
+        let roles = agent_roles::Entity::find()
+            .filter(agent_roles::Column::PartnerId.eq(row.partner_id))
+            .filter(agent_roles::Column::AgentId.eq(row.id))
+            .all(self.db())
+            .await?;
         Ok(Some(mapping::agent(row, &roles)?))
     }
 }

@@ -101,6 +101,7 @@ impl Store {
         for row in due {
             let res = outbox::Entity::update_many()
                 .col_expr(outbox::Column::NextAttemptAt, Expr::value(now + Duration::seconds(LEASE_SECONDS)))
+                .filter(outbox::Column::PartnerId.eq(row.partner_id))
                 .filter(outbox::Column::Id.eq(row.id))
                 .filter(outbox::Column::NextAttemptAt.eq(row.next_attempt_at))
                 .filter(outbox::Column::SentAt.is_null())
@@ -120,7 +121,7 @@ impl Store {
         outcome: Delivery,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let Some(row) = outbox::Entity::find_by_id(email.id).one(self.db()).await? else {
+        let Some(row) = outbox::Entity::find_by_id((email.id, email.partner_id.0)).one(self.db()).await? else {
             return Ok(());
         };
         let mut active = row.into_active_model();

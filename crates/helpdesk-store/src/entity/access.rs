@@ -10,6 +10,7 @@ pub mod read_only_grants {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         pub customer_id: Uuid,
         pub granted_by: String,
@@ -32,6 +33,7 @@ pub mod audit_log {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         pub agent_id: Uuid,
         pub at: DateTimeUtc,
@@ -58,6 +60,7 @@ pub mod verification_codes {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub user_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         pub hash: String,
         pub expires_at: DateTimeUtc,
@@ -78,6 +81,7 @@ pub mod verification_sends {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         pub user_id: Uuid,
         pub sent_at: DateTimeUtc,
@@ -97,6 +101,7 @@ pub mod read_only_sessions {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         pub agent_id: Uuid,
         pub customer_id: Uuid,

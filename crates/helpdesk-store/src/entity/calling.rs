@@ -10,6 +10,7 @@ pub mod devices {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         pub customer_id: Uuid,
         pub owner_user_id: Option<Uuid>,
@@ -38,6 +39,7 @@ pub mod phone_numbers {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         pub customer_id: Uuid,
         pub number: String,

@@ -10,6 +10,7 @@ pub mod customers {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         pub name: String,
         pub name_key: String,
@@ -36,6 +37,7 @@ pub mod customer_domains {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         pub customer_id: Uuid,
         pub domain: String,
@@ -56,6 +58,7 @@ pub mod meeting_sites {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         pub customer_id: Uuid,
         pub host: String,
@@ -75,6 +78,7 @@ pub mod subscriptions {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         pub customer_id: Uuid,
         pub web_order_number: String,
@@ -97,6 +101,7 @@ pub mod licenses {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         pub subscription_id: Uuid,
         pub offer: String,

@@ -1,8 +1,10 @@
 //! The sea-orm entities: one module per table, grouped by what they hold,
-
 //! private to the store.
 //!
-//! They mirror the tables the migrations create. Rows never leave this crate:
+//! They mirror the tables the migrations create, keys included: a partner
+//! table's key starts with its partner (migration 8), so every row a model
+//! updates or deletes is named within its partner, one shard of a database
+//! distributed by partner. Rows never leave this crate:
 //! `mapping.rs` turns them into domain types in one place.
 
 mod access;

@@ -28,6 +28,7 @@ pub mod agents {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         pub email: String,
         pub name: String,
@@ -48,6 +49,7 @@ pub mod agent_roles {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub agent_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         #[sea_orm(primary_key, auto_increment = false)]
         pub role: String,

@@ -10,6 +10,7 @@ pub mod users {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         pub customer_id: Uuid,
         pub email: String,
@@ -37,6 +38,7 @@ pub mod user_admin_roles {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub user_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         pub customer_id: Uuid,
         #[sea_orm(primary_key, auto_increment = false)]
@@ -57,6 +59,7 @@ pub mod user_licenses {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub user_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         #[sea_orm(primary_key, auto_increment = false)]
         pub offer: String,
@@ -76,6 +79,7 @@ pub mod user_features {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub user_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub partner_id: Uuid,
         #[sea_orm(primary_key, auto_increment = false)]
         pub feature: String,
