@@ -136,6 +136,8 @@ e2e_backends!(
     })
     .await;
     assert!(agents.stop().await >= 8);
+    let (status, ready) = a.get("/readyz").await;
+    assert_eq!(status, 200, "a cluster node down does not make the gateway unready: {ready}");
 
     cluster.start(victim);
     let hits_before = stats(&a).redis_hits.load(Ordering::Relaxed);
