@@ -43,13 +43,32 @@ async function screenshot(name) {
 }
 
 /**
+ * Waits until the console's own navigation (a history entry written by the
+ * router, not a page load) reaches a URL matching `expected` (a RegExp or a
+ * test of the URL). Playwright's waitForURL also waits for a "load" that such
+ * a navigation does not always report, and then times out.
+ */
+async function waitForRoute(expected, timeout = 30_000) {
+  const matches = typeof expected === "function" ? expected : (url) => expected.test(url.href);
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const href = await page.evaluate(() => location.href);
+    if (matches(new URL(href))) return;
+    if (Date.now() > deadline) throw new Error(`the console stayed at ${href}`);
+    await page.waitForTimeout(20);
+  }
+}
+
+/**
  * Types into the focused search box and waits for the settled answer; with
  * `delay`, one key every `delay` ms (slower than the box waits before it
  * searches, so searches land while the agent is still typing).
  */
 async function typeSearch(text, delay = 0) {
+  // The page has settled (the signed-in agent is shown) before the agent types.
+  await page.waitForSelector(".who span");
   await page.keyboard.type(text, { delay });
-  await page.waitForURL((url) => url.searchParams.get("q") === text);
+  await waitForRoute((url) => url.searchParams.get("q") === text);
   await page.waitForSelector("#result-0");
   await page.waitForFunction(() => !document.querySelector(".loading"));
 }
@@ -72,7 +91,10 @@ test("an agent finds and opens each seed example with the keyboard alone", async
     const matched = await page.textContent("#result-0 mark");
     assert.ok(matched && matched.length > 0, `the matched part is highlighted for ${example.typed}`);
     await page.keyboard.press("Enter");
-    await page.waitForURL((url) => url.pathname.startsWith(example.path));
+    await waitForRoute((url) => url.pathname.startsWith(example.path));
+    // The router changes the URL first and shows the record's page when it is ready.
+    await page.waitForFunction((path) => location.pathname.startsWith(path) && !document.querySelector(".search-box"), example.path);
+    await page.locator("h1").first().waitFor();
     assert.equal(await page.textContent("h1"), example.heading);
   }
 });
@@ -104,9 +126,9 @@ test("arrow keys choose a result, and / returns to the search box from any page"
   await page.keyboard.press("ArrowDown");
   assert.equal(await page.getAttribute("#result-1", "aria-selected"), "true");
   await page.keyboard.press("Enter");
-  await page.waitForURL(/\/devices\//);
+  await waitForRoute(/\/devices\//);
   await page.keyboard.press("/");
-  await page.waitForURL((url) => url.pathname === "/");
+  await waitForRoute((url) => url.pathname === "/");
   await page.waitForFunction(() => document.activeElement?.className === "search-box");
   // What the agent opened is among the recent searches, newest first.
   const recent = await page.getByRole("navigation", { name: "Recent searches" }).getByRole("button").allTextContents();
@@ -126,7 +148,7 @@ test("a customer's users come ten at a time, the next ten on request", async () 
   await page.goto(`${gateway.url}/?q=${encodeURIComponent("Summit Bakery Group")}`);
   await page.waitForSelector("#result-0");
   await page.keyboard.press("Enter");
-  await page.waitForURL(/\/customers\//);
+  await waitForRoute(/\/customers\//);
   const users = page.locator("section", { has: page.getByRole("heading", { name: /^Users/ }) });
   await users.getByRole("listitem").nth(9).waitFor();
   const total = Number(await users.locator(".count").textContent());
@@ -143,7 +165,7 @@ test("a verification code sent to the user is checked", async () => {
   await page.goto(`${gateway.url}/?q=davis.walker%40nanpizza.com`);
   await page.waitForSelector("#result-0");
   await page.click("#result-0");
-  await page.waitForURL(/\/users\//);
+  await waitForRoute(/\/users\//);
   await page.getByRole("button", { name: "Send verification code" }).click();
   await page.getByText(/Code sent to/).waitFor();
   const mail = await waitFor(() => smtp.messages.find((m) => m.to.includes("davis.walker@nanpizza.com")));
@@ -167,7 +189,7 @@ test("an agent clears a suppressed address", async () => {
   await page.goto(`${gateway.url}/?q=jane.doe%40nanpizza.com`);
   await page.waitForSelector("#result-0");
   await page.keyboard.press("Enter");
-  await page.waitForURL(/\/users\//);
+  await waitForRoute(/\/users\//);
   await page.getByRole("button", { name: "Remove from the suppression list" }).click();
   await page.getByText("Removed from the suppression list").waitFor();
   await page.reload();
@@ -181,7 +203,7 @@ test("a read-only admin session sees its customer only, under a banner", async (
   await page.goto(`${gateway.url}/?q=nanpizza.com`);
   await page.waitForSelector("#result-0");
   await page.keyboard.press("Enter");
-  await page.waitForURL(/\/customers\//);
+  await waitForRoute(/\/customers\//);
   await page.getByLabel("Reason for the read-only session").fill("TICKET-4711 calendar sync");
   await page.getByRole("button", { name: "Start read-only session" }).click();
   const link = await page.getByRole("link", { name: "open the console as this customer" }).getAttribute("href");
@@ -202,8 +224,8 @@ test("a read-only admin session sees its customer only, under a banner", async (
   await page.goto(`${gateway.url}/?q=bakery`);
   await page.waitForSelector("#result-0");
   await page.keyboard.press("Enter");
-  await page.waitForURL(/\/customers\//);
-  const other = { id: page.url().split("/customers/")[1] };
+  await waitForRoute(/\/customers\//);
+  const other = { id: (await page.evaluate(() => location.href)).split("/customers/")[1] };
   await session.goto(`${gateway.url}/customers/${other.id}`);
   await session.getByRole("heading", { name: /No such customer/ }).waitFor();
   await session.context().close();
@@ -227,6 +249,8 @@ test("the dashboard shows every widget, and each widget opens alone", async () =
 test("a partner admin gives and takes the Help Desk role", async () => {
   const admin = await newPage(browser, problems);
   await admin.goto(`${gateway.url}/admin/agents#token=${gateway.token(PARTNER_ADMIN)}`);
+  // The console has taken the token from the link (and kept it for the tab) once it shows the admin.
+  await admin.locator(".who span", { hasText: "Avery Admin" }).waitFor();
   await admin.goto(`${gateway.url}/admin/agents`);
   const give = admin.getByRole("button", { name: "Give Sam Sales the Help Desk role" });
   await give.click();
