@@ -133,12 +133,13 @@ impl AgentLimiter {
     /// `None` Redis did not answer.
     async fn spend_in_redis(&self, agent: AgentId, cost: u64) -> Option<Result<(), Duration>> {
         let link = self.redis.as_ref()?;
-        self.redis_calls.fetch_add(1, Ordering::Relaxed);
         // One key per agent: a cluster routes the script to the node of its slot.
         let key = format!("{}:cost-bucket:{}", self.options.redis_prefix, agent.0);
         let (burst, per_second) = (self.options.burst, self.options.per_second);
         let wait_ms = link
             .call(&self.redis_errors, |mut c| async move {
+                // Counted here: a call the breaker skips is not made.
+                self.redis_calls.fetch_add(1, Ordering::Relaxed);
                 SPEND_SCRIPT.key(key).arg(cost).arg(burst).arg(per_second).invoke_async::<u64>(&mut c).await
             })
             .await?;

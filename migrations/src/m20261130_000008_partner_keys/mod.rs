@@ -12,9 +12,9 @@
 //! relation was a foreign key (nothing stopped a user of a customer that
 //! does not exist).
 //!
-//! Every row stays. A duplicate link row or an orphan would make the new
-//! constraints fail, and the migration then stops with the table named,
-//! in a transaction: nothing is half-done.
+//! Every row stays. A duplicate link row or an orphan makes the engine
+//! refuse the new key, naming the table, and the migration stops in its
+//! transaction: nothing is half-done.
 //!
 //! # Layout
 //!
@@ -27,7 +27,7 @@ mod postgres;
 mod sqlite;
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{DbBackend, Statement};
+use sea_orm_migration::sea_orm::DbBackend;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -123,9 +123,6 @@ pub(crate) fn quoted(columns: &[&str]) -> String {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for keys in KEYS {
-            refuse_duplicates(m, keys).await?;
-        }
         match m.get_database_backend() {
             DbBackend::Postgres => postgres::up(m).await?,
             _ => sqlite::up(m).await?,
@@ -145,22 +142,4 @@ impl MigrationTrait for Migration {
     fn use_transaction(&self) -> Option<bool> {
         Some(true)
     }
-}
-
-/// Stops, naming the table, if two rows share what becomes its primary key.
-async fn refuse_duplicates(m: &SchemaManager<'_>, keys: &Keys) -> Result<(), DbErr> {
-    let columns = quoted(keys.primary);
-    let sql =
-        format!("SELECT COUNT(*) FROM (SELECT 1 FROM \"{}\" GROUP BY {columns} HAVING COUNT(*) > 1) AS d", keys.table);
-    let db = m.get_connection();
-    let row = db.query_one_raw(Statement::from_string(m.get_database_backend(), sql)).await?;
-    let duplicates: i64 = row.map(|r| r.try_get_by_index(0)).transpose()?.unwrap_or(0);
-    if duplicates > 0 {
-        return Err(DbErr::Migration(format!(
-            "{}: {duplicates} groups of rows share ({}); resolve them before migrating, nothing was changed",
-            keys.table,
-            keys.primary.join(", ")
-        )));
-    }
-    Ok(())
 }
