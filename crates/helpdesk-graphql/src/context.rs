@@ -46,18 +46,31 @@ pub struct RequestContext {
     audit: std::sync::Mutex<RequestAudit>,
 }
 
-/// A request's audit entries, and the users and customers it showed.
+/// A request's audit entries, and the records it showed.
+///
+/// The trail must name every record a request showed, so a request cannot
+/// push those entries out with entries of its own making: failed look-ups
+/// (an ID that does not exist costs the agent almost nothing to send) have
+/// a small budget of their own, and past each budget one summary entry, with
+/// an ID of its own, says how many more there were.
 #[derive(Default)]
 struct RequestAudit {
     entries: Vec<AuditEntry>,
     shown: std::collections::HashSet<uuid::Uuid>,
-    /// Entries past [`MAX_ENTRIES_PER_REQUEST`], summed into one last entry.
+    /// Failed actions and look-ups recorded one by one so far.
+    failures: usize,
+    /// Failures past [`MAX_FAILURES_PER_REQUEST`], summed into one entry.
+    more_failures: usize,
+    /// Entries past [`MAX_ENTRIES_PER_REQUEST`], summed into one entry.
     dropped: usize,
 }
 
 /// Most audit entries one request writes (every result of a full page of
 /// searches, with room to spare); past that, one entry says how many more.
 const MAX_ENTRIES_PER_REQUEST: usize = 2_000;
+/// Most failures (a look-up of an ID that does not exist, a refused action)
+/// one request records one by one; past that, one entry counts the rest.
+const MAX_FAILURES_PER_REQUEST: usize = 50;
 /// Longest audit target or detail kept: an ID, or a search text cut to its limit.
 const MAX_AUDIT_TEXT: usize = 300;
 
@@ -66,6 +79,26 @@ pub fn bounded(text: &str) -> String {
     match text.char_indices().nth(MAX_AUDIT_TEXT) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.to_string(),
+    }
+}
+
+/// A record whose showing the audit trail records: customers, users,
+/// devices, phone numbers and orders all carry people's or a customer's
+/// details (names, emails, direct lines, SIP addresses, what it bought).
+pub trait Shown {
+    /// The audit action of showing one (`open_device`).
+    const ACTION: &'static str;
+    /// The record's ID, and the customer it belongs to.
+    fn audit_key(&self) -> (uuid::Uuid, CustomerId);
+}
+
+/// Records that the request showed `record`: once per request and record,
+/// whichever path reached it (a look-up, a search result, a nested field).
+/// Every GraphQL wrapper of a record is made through this.
+pub fn show<R: Shown>(ctx: &Context<'_>, record: &R) {
+    if let Ok(rc) = request(ctx) {
+        let (id, customer) = record.audit_key();
+        rc.shown(R::ACTION, id, customer);
     }
 }
 
@@ -140,53 +173,74 @@ impl RequestContext {
         detail: Option<String>,
         read_as: Option<helpdesk_domain::search::InputKind>,
     ) {
-        let entry = AuditEntry {
-            id: uuid::Uuid::now_v7(),
-            partner_id: self.agent.partner_id,
-            agent_id: self.agent.id,
-            at: self.now(),
-            action: action.into(),
-            target: target.as_deref().map(bounded),
-            outcome: match outcome {
-                Ok(_) => "success".into(),
-                Err(e) => e.code().as_str().into(),
-            },
-            detail: detail.as_deref().map(bounded),
-            customer_id: customer.or(self.read_only),
-            read_as,
+        let outcome = match outcome {
+            Ok(_) => "success".into(),
+            Err(e) => e.code().as_str().into(),
         };
+        let entry =
+            self.entry(action, target.as_deref().map(bounded), customer, outcome, detail.as_deref().map(bounded));
+        let entry = AuditEntry { read_as, ..entry };
+        let failed = entry.outcome != "success";
         let mut audit = self.audit.lock().unwrap_or_else(|e| e.into_inner());
-        if audit.entries.len() < MAX_ENTRIES_PER_REQUEST {
+        if failed && audit.failures >= MAX_FAILURES_PER_REQUEST {
+            audit.more_failures += 1;
+        } else if audit.entries.len() < MAX_ENTRIES_PER_REQUEST {
+            audit.failures += usize::from(failed);
             audit.entries.push(entry);
         } else {
             audit.dropped += 1;
         }
     }
 
-    /// Records that the request showed a user's or a customer's details
-    /// (`open_user`, `open_customer`): once per request and target,
-    /// whichever path reached it (a look-up, a search result, a nested field).
-    pub fn shown(&self, action: &str, id: uuid::Uuid, customer: CustomerId) {
+    /// Records that the request showed a record's details ([`show`]).
+    fn shown(&self, action: &str, id: uuid::Uuid, customer: CustomerId) {
         let first = self.audit.lock().unwrap_or_else(|e| e.into_inner()).shown.insert(id);
         if first {
             self.audit(action, Some(id.to_string()), Some(customer), &Ok::<(), ApiError>(()), None);
         }
     }
 
-    /// The request's audit entries, for the sink, once the response is ready.
+    /// An entry of this request's agent, now (in its read-only session's customer, if any).
+    fn entry(
+        &self,
+        action: &str,
+        target: Option<String>,
+        customer: Option<CustomerId>,
+        outcome: String,
+        detail: Option<String>,
+    ) -> AuditEntry {
+        AuditEntry {
+            id: uuid::Uuid::now_v7(),
+            partner_id: self.agent.partner_id,
+            agent_id: self.agent.id,
+            at: self.now(),
+            action: action.into(),
+            target,
+            outcome,
+            detail,
+            customer_id: customer.or(self.read_only),
+            read_as: None,
+        }
+    }
+
+    /// The request's audit entries, for the sink, once the response is ready:
+    /// those recorded one by one, then a summary entry for each budget it
+    /// went past (`more_failures`, `more_entries`).
     pub fn take_audit(&self) -> Vec<AuditEntry> {
         let mut audit = self.audit.lock().unwrap_or_else(|e| e.into_inner());
-        let dropped = std::mem::take(&mut audit.dropped);
+        let (more_failures, dropped) = (std::mem::take(&mut audit.more_failures), std::mem::take(&mut audit.dropped));
         let mut entries = std::mem::take(&mut audit.entries);
+        drop(audit);
+        let summary =
+            |action: &str, outcome: &str, detail: String| self.entry(action, None, None, outcome.into(), Some(detail));
+        if more_failures > 0 {
+            let detail =
+                format!("{more_failures} more failed look-ups or actions of this request, not recorded one by one");
+            entries.push(summary("more_failures", "failed", detail));
+        }
         if dropped > 0 {
-            drop(audit);
-            let mut last = entries.last().cloned();
-            if let Some(last) = last.as_mut() {
-                last.action = "more_entries".into();
-                last.target = None;
-                last.detail = Some(format!("{dropped} more entries of this request were not recorded one by one"));
-            }
-            entries.extend(last);
+            let detail = format!("{dropped} more entries of this request were not recorded one by one");
+            entries.push(summary("more_entries", "success", detail));
         }
         entries
     }

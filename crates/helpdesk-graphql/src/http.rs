@@ -254,6 +254,8 @@ fn check_operation(request: &mut Request, app: &AppState, over_get: bool) -> Res
             Err(_) => return Ok(("unparsed".into(), false)),
         },
     };
+    // First, before anything walks the document with its fragments expanded.
+    crate::work::check(&doc, &request.variables, limits.work)?;
     if count_aliases(&doc) > limits.aliases {
         return Err(ApiError::Rejected(format!("an operation may use at most {} aliases", limits.aliases)));
     }

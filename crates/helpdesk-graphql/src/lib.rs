@@ -17,6 +17,7 @@
 //! - [`auth`]: bearer tokens and the Help Desk role check.
 //! - [`ids`]: opaque global IDs, cursors and page sizes.
 //! - [`limits`]: body, batch, alias and depth limits.
+//! - [`work`]: the work a document asks for, fragments expanded, measured before validation.
 //! - [`cost`]: what an operation costs, the budget it must fit, `extensions.cost`.
 //! - [`documents`]: parsed documents kept by their text, so a known one is not parsed again.
 //! - [`error`]: the one mapping of every failure to `extensions.code`.
@@ -40,6 +41,7 @@ pub mod ops;
 pub mod query;
 pub mod trusted;
 pub mod types;
+pub mod work;
 
 use async_graphql::{EmptySubscription, Schema};
 

@@ -2,8 +2,9 @@
 //!
 //! A GraphQL endpoint answers whatever shape it is sent, so without limits a
 //! single request can ask for the whole database. Depth is checked by
-//! async-graphql and the cost by [`crate::cost`]; the body size, batch size
-//! and number of aliases are checked here before the request reaches the schema.
+//! async-graphql and the cost by [`crate::cost`]; the body size, batch size,
+//! the work of the document ([`crate::work`]) and the number of aliases are
+//! checked before the request reaches the schema.
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet};
 
@@ -20,6 +21,8 @@ pub struct Limits {
     pub depth: usize,
     /// Largest cost of one operation ([`crate::cost`]).
     pub cost: usize,
+    /// Most work one document may ask for, fragments expanded ([`crate::work`]).
+    pub work: usize,
     /// Longest a GraphQL request may take.
     pub request_timeout: std::time::Duration,
     /// Most GraphQL requests served at once (more are shed, not queued).
@@ -34,6 +37,7 @@ impl Default for Limits {
             aliases: 30,
             depth: 15,
             cost: 5000,
+            work: crate::work::MAX_WORK,
             request_timeout: std::time::Duration::from_secs(10),
             concurrent_requests: 128,
         }

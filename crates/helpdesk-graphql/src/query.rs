@@ -25,6 +25,21 @@ pub(crate) fn not_found(what: &'static str) -> ApiError {
     ApiError::Domain(DomainError::NotFound(what))
 }
 
+/// The answer of a look-up by ID or number. What it found is recorded as
+/// shown by its type's `shown`; a look-up that failed is recorded here,
+/// under the same action, with what the agent typed.
+fn looked_up<T>(ctx: &Context<'_>, action: &str, target: String, found: ApiResult<T>) -> ApiResult<Option<T>> {
+    match found {
+        Ok(record) => Ok(Some(record)),
+        Err(e) => {
+            if let Ok(rc) = request(ctx) {
+                rc.audit(action, Some(target), None, &Err::<(), _>(e.clone()), None);
+            }
+            Err(e)
+        }
+    }
+}
+
 /// The agent who is asking.
 #[derive(async_graphql::SimpleObject)]
 pub struct Me {
@@ -65,84 +80,85 @@ impl Query {
 
     /// A customer by its global ID (opening it is recorded in the audit trail).
     async fn customer(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Customer>> {
-        let rc = request(ctx)?;
-        let result = async {
-            rc.help_desk()?;
+        let found = async {
+            request(ctx)?.help_desk()?;
             let key = CustomerId(decode_as(&id, NodeType::Customer)?);
             loaders::one(ctx, key).await?.ok_or_else(|| not_found("customer"))
-        }
-        .await;
-        match result {
-            Ok(customer) => Ok(Some(Customer::shown(ctx, customer))),
-            Err(e) => {
-                rc.audit("open_customer", Some(crate::ids::audit_target(&id)), None, &Err::<(), _>(e.clone()), None);
-                Err(e)
-            }
-        }
+        };
+        looked_up(ctx, "open_customer", crate::ids::audit_target(&id), found.await.map(|c| Customer::shown(ctx, c)))
     }
 
     /// A user by its global ID (opening it is recorded in the audit trail).
     async fn user(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<User>> {
-        let rc = request(ctx)?;
-        let result = async {
-            rc.help_desk()?;
+        let found = async {
+            request(ctx)?.help_desk()?;
             let key = UserId(decode_as(&id, NodeType::User)?);
             loaders::one(ctx, key).await?.ok_or_else(|| not_found("user"))
-        }
-        .await;
-        match result {
-            Ok(user) => Ok(Some(User::shown(ctx, user))),
-            Err(e) => {
-                rc.audit("open_user", Some(crate::ids::audit_target(&id)), None, &Err::<(), _>(e.clone()), None);
-                Err(e)
-            }
-        }
-    }
-
-    /// A device by its global ID.
-    async fn device(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Device>> {
-        request(ctx)?.help_desk()?;
-        let key = DeviceId(decode_as(&id, NodeType::Device)?);
-        Ok(Some(Device(loaders::one(ctx, key).await?.ok_or_else(|| not_found("device"))?)))
-    }
-
-    /// A phone number, typed in any accepted format (`+1-212-456-7890`).
-    async fn phone_number(&self, ctx: &Context<'_>, number: String) -> ApiResult<Option<PhoneNumber>> {
-        let rc = request(ctx)?;
-        let scope = rc.help_desk()?;
-        let number = helpdesk_domain::PhoneNumber::parse(&number)?;
-        let found = rc.directory().phone_number_by_number(scope.partner_id, &number).await?;
-        let found = found.filter(|n| rc.read_only.is_none_or(|c| n.customer_id == c));
-        Ok(Some(PhoneNumber(found.ok_or_else(|| not_found("phone number"))?)))
-    }
-
-    /// An order by its web order number.
-    async fn order(&self, ctx: &Context<'_>, web_order_number: String) -> ApiResult<Option<Order>> {
-        let rc = request(ctx)?;
-        let scope = rc.help_desk()?;
-        let number = WebOrderNumber::parse(&web_order_number)?;
-        let found = rc.directory().order_by_number(scope.partner_id, &number).await?;
-        let found = found.filter(|o| rc.read_only.is_none_or(|c| o.customer_id == c));
-        Ok(Some(Order(found.ok_or_else(|| not_found("order"))?)))
-    }
-
-    /// Anything by its global ID.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
-        request(ctx)?.help_desk()?;
-        let (ty, key) = decode(&id)?;
-        let node = match ty {
-            NodeType::Customer => {
-                loaders::one(ctx, CustomerId(key)).await?.map(|v| Node::Customer(Customer::shown(ctx, v)))
-            }
-            NodeType::User => loaders::one(ctx, UserId(key)).await?.map(|v| Node::User(User::shown(ctx, v))),
-            NodeType::Device => loaders::one(ctx, DeviceId(key)).await?.map(|v| Node::Device(Device(v))),
-            NodeType::PhoneNumber => {
-                loaders::one(ctx, PhoneNumberId(key)).await?.map(|v| Node::PhoneNumber(PhoneNumber(v)))
-            }
-            NodeType::Order => loaders::one(ctx, SubscriptionId(key)).await?.map(|v| Node::Order(Order(v))),
-            NodeType::Agent => None,
         };
-        Ok(Some(node.ok_or_else(|| not_found("node"))?))
+        looked_up(ctx, "open_user", crate::ids::audit_target(&id), found.await.map(|u| User::shown(ctx, u)))
+    }
+
+    /// A device by its global ID (opening it is recorded in the audit trail).
+    async fn device(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Device>> {
+        let found = async {
+            request(ctx)?.help_desk()?;
+            let key = DeviceId(decode_as(&id, NodeType::Device)?);
+            loaders::one(ctx, key).await?.ok_or_else(|| not_found("device"))
+        };
+        looked_up(ctx, "open_device", crate::ids::audit_target(&id), found.await.map(|d| Device::shown(ctx, d)))
+    }
+
+    /// A phone number, typed in any accepted format (`+1-212-456-7890`);
+    /// opening it is recorded in the audit trail.
+    async fn phone_number(&self, ctx: &Context<'_>, number: String) -> ApiResult<Option<PhoneNumber>> {
+        let found = async {
+            let rc = request(ctx)?;
+            let scope = rc.help_desk()?;
+            let number = helpdesk_domain::PhoneNumber::parse(&number)?;
+            let found = rc.directory().phone_number_by_number(scope.partner_id, &number).await?;
+            let found = found.filter(|n| rc.read_only.is_none_or(|c| n.customer_id == c));
+            found.ok_or_else(|| not_found("phone number"))
+        };
+        looked_up(ctx, "open_phone_number", number.clone(), found.await.map(|n| PhoneNumber::shown(ctx, n)))
+    }
+
+    /// An order by its web order number (opening it is recorded in the audit trail).
+    async fn order(&self, ctx: &Context<'_>, web_order_number: String) -> ApiResult<Option<Order>> {
+        let found = async {
+            let rc = request(ctx)?;
+            let scope = rc.help_desk()?;
+            let number = WebOrderNumber::parse(&web_order_number)?;
+            let found = rc.directory().order_by_number(scope.partner_id, &number).await?;
+            let found = found.filter(|o| rc.read_only.is_none_or(|c| o.customer_id == c));
+            found.ok_or_else(|| not_found("order"))
+        };
+        looked_up(ctx, "open_order", web_order_number.clone(), found.await.map(|o| Order::shown(ctx, o)))
+    }
+
+    /// Anything by its global ID (opening it is recorded in the audit trail).
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
+        let found = async {
+            request(ctx)?.help_desk()?;
+            let (ty, key) = decode(&id)?;
+            let node = match ty {
+                NodeType::Customer => {
+                    loaders::one(ctx, CustomerId(key)).await?.map(|v| Node::Customer(Customer::shown(ctx, v)))
+                }
+                NodeType::User => loaders::one(ctx, UserId(key)).await?.map(|v| Node::User(User::shown(ctx, v))),
+                NodeType::Device => {
+                    loaders::one(ctx, DeviceId(key)).await?.map(|v| Node::Device(Device::shown(ctx, v)))
+                }
+                NodeType::PhoneNumber => {
+                    loaders::one(ctx, PhoneNumberId(key)).await?.map(|v| Node::PhoneNumber(PhoneNumber::shown(ctx, v)))
+                }
+                NodeType::Order => {
+                    loaders::one(ctx, SubscriptionId(key)).await?.map(|v| Node::Order(Order::shown(ctx, v)))
+                }
+                NodeType::Agent => None,
+            };
+            node.ok_or_else(|| not_found("node"))
+        };
+        looked_up(ctx, "open_node", crate::ids::audit_target(&id), found.await)
     }
 
     /// The signed-in agent.

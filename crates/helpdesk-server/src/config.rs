@@ -266,6 +266,10 @@ pub struct ServeConfig {
     /// Largest cost of one operation (what it will execute: fields, pages, kinds searched).
     #[arg(long, env = "HELPDESK_MAX_COST", default_value_t = Limits::default().cost)]
     pub max_cost: usize,
+    /// Most work one document may ask for: its selections, argument values and
+    /// directives counted with every fragment expanded, measured before validation.
+    #[arg(long, env = "HELPDESK_MAX_WORK", default_value_t = Limits::default().work)]
+    pub max_work: usize,
     /// Longest a GraphQL request may take, in milliseconds; then it is answered SERVICE_UNAVAILABLE.
     #[arg(long, env = "HELPDESK_REQUEST_TIMEOUT_MS", default_value_t = Limits::default().request_timeout.as_millis() as u64)]
     pub request_timeout_ms: u64,
@@ -316,6 +320,7 @@ impl ServeConfig {
             aliases: self.max_aliases,
             depth: self.max_depth,
             cost: self.max_cost,
+            work: self.max_work,
             request_timeout: Duration::from_millis(self.request_timeout_ms.max(1)),
             concurrent_requests: self.max_concurrent_requests.max(1),
         }

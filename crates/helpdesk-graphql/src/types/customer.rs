@@ -25,9 +25,7 @@ impl Customer {
     /// trail (`open_customer`) once per request, whichever path reached it.
     /// The only way to make a `Customer`.
     pub fn shown(ctx: &Context<'_>, customer: model::Customer) -> Customer {
-        if let Ok(rc) = request(ctx) {
-            rc.shown("open_customer", customer.id.0, customer.id);
-        }
+        crate::context::show(ctx, &customer);
         Customer(customer)
     }
 
@@ -130,7 +128,7 @@ impl Customer {
     async fn subscriptions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Order>> {
         let mut v = loaders::many(ctx, OrdersOf(self.0.id)).await?;
         v.sort_by_key(|o| std::cmp::Reverse(o.starts_at));
-        Ok(v.into_iter().map(Order).collect())
+        Ok(v.into_iter().map(|o| Order::shown(ctx, o)).collect())
     }
     /// Licenses per offer over the active subscriptions: bought, used, available.
     async fn license_summary(&self, ctx: &Context<'_>) -> ApiResult<Vec<License>> {
@@ -180,7 +178,8 @@ impl Customer {
         let (req, rc) = (KeysetRequest::parse(first, after.as_deref())?, request(ctx)?);
         let rows = rc.directory().devices_of_customer(rc.agent.partner_id, self.0.id, store_page(&req)).await?;
         let total = CustomerListTotal { customer: self.0.id, list: CustomerList::Devices };
-        let items = rows.into_iter().map(|d| (PageKey { value: d.model.clone(), id: d.id.0 }, Device(d))).collect();
+        let items =
+            rows.into_iter().map(|d| (PageKey { value: d.model.clone(), id: d.id.0 }, Device::shown(ctx, d))).collect();
         Ok(connection(&req, items, total))
     }
     /// The organisation's phone numbers.
@@ -196,7 +195,7 @@ impl Customer {
         let key =
             |n: &helpdesk_domain::model::PhoneNumberRecord| PageKey { value: n.number.as_str().into(), id: n.id.0 };
         let total = CustomerListTotal { customer: self.0.id, list: CustomerList::PhoneNumbers };
-        Ok(connection(&req, rows.into_iter().map(|n| (key(&n), PhoneNumber(n))).collect(), total))
+        Ok(connection(&req, rows.into_iter().map(|n| (key(&n), PhoneNumber::shown(ctx, n))).collect(), total))
     }
     /// The same search as the top-level one, inside this organisation only (S14).
     #[graphql(complexity = "crate::cost::search(first, after.as_ref(), kinds.as_ref(), child_complexity)")]
@@ -210,5 +209,12 @@ impl Customer {
     ) -> ApiResult<SearchConnection> {
         search(ctx, SearchArgs { query: &query, first, after: after.as_deref(), kinds, customer: Some(self.0.id) })
             .await
+    }
+}
+
+impl crate::context::Shown for model::Customer {
+    const ACTION: &'static str = "open_customer";
+    fn audit_key(&self) -> (uuid::Uuid, helpdesk_domain::CustomerId) {
+        (self.id.0, self.id)
     }
 }

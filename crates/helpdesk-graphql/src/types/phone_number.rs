@@ -9,7 +9,24 @@ use crate::ids::{NodeType, encode};
 use crate::loaders;
 
 /// A phone number held by a customer.
-pub struct PhoneNumber(pub model::PhoneNumberRecord);
+pub struct PhoneNumber(model::PhoneNumberRecord);
+
+impl PhoneNumber {
+    /// A phone number whose details the request shows: recorded in the audit
+    /// trail (`open_phone_number`) once per request, whichever path reached it. The
+    /// only way to make a `PhoneNumber`.
+    pub fn shown(ctx: &Context<'_>, record: model::PhoneNumberRecord) -> PhoneNumber {
+        crate::context::show(ctx, &record);
+        PhoneNumber(record)
+    }
+}
+
+impl crate::context::Shown for model::PhoneNumberRecord {
+    const ACTION: &'static str = "open_phone_number";
+    fn audit_key(&self) -> (uuid::Uuid, helpdesk_domain::CustomerId) {
+        (self.id.0, self.customer_id)
+    }
+}
 
 #[Object]
 impl PhoneNumber {
@@ -44,7 +61,7 @@ impl PhoneNumber {
     /// The device whose line this is, if any.
     async fn assigned_device(&self, ctx: &Context<'_>) -> ApiResult<Option<Device>> {
         match self.0.assigned_to {
-            Assignment::Device(id) => Ok(loaders::one(ctx, id).await?.map(Device)),
+            Assignment::Device(id) => Ok(loaders::one(ctx, id).await?.map(|d| Device::shown(ctx, d))),
             _ => Ok(None),
         }
     }

@@ -55,11 +55,15 @@ impl SearchEdge {
                 SearchResult::Customer(Customer::shown(ctx, loaders::one(ctx, id).await?.ok_or_else(gone)?))
             }
             HitTarget::User(id) => SearchResult::User(User::shown(ctx, loaders::one(ctx, id).await?.ok_or_else(gone)?)),
-            HitTarget::Device(id) => SearchResult::Device(Device(loaders::one(ctx, id).await?.ok_or_else(gone)?)),
-            HitTarget::PhoneNumber(id) => {
-                SearchResult::PhoneNumber(PhoneNumber(loaders::one(ctx, id).await?.ok_or_else(gone)?))
+            HitTarget::Device(id) => {
+                SearchResult::Device(Device::shown(ctx, loaders::one(ctx, id).await?.ok_or_else(gone)?))
             }
-            HitTarget::Order(id) => SearchResult::Order(Order(loaders::one(ctx, id).await?.ok_or_else(gone)?)),
+            HitTarget::PhoneNumber(id) => {
+                SearchResult::PhoneNumber(PhoneNumber::shown(ctx, loaders::one(ctx, id).await?.ok_or_else(gone)?))
+            }
+            HitTarget::Order(id) => {
+                SearchResult::Order(Order::shown(ctx, loaders::one(ctx, id).await?.ok_or_else(gone)?))
+            }
         })
     }
 }

@@ -19,9 +19,7 @@ impl User {
     /// (`open_user`) once per request, whichever path reached it. The only
     /// way to make a `User`.
     pub fn shown(ctx: &Context<'_>, user: model::User) -> User {
-        if let Ok(rc) = crate::context::request(ctx) {
-            rc.shown("open_user", user.id.0, user.customer_id);
-        }
+        crate::context::show(ctx, &user);
         User(user)
     }
 
@@ -116,6 +114,13 @@ impl User {
     }
     /// The devices the user owns.
     async fn devices(&self, ctx: &Context<'_>) -> ApiResult<Vec<Device>> {
-        Ok(loaders::many(ctx, DevicesOf(self.0.id)).await?.into_iter().map(Device).collect())
+        Ok(loaders::many(ctx, DevicesOf(self.0.id)).await?.into_iter().map(|d| Device::shown(ctx, d)).collect())
+    }
+}
+
+impl crate::context::Shown for model::User {
+    const ACTION: &'static str = "open_user";
+    fn audit_key(&self) -> (uuid::Uuid, helpdesk_domain::CustomerId) {
+        (self.id.0, self.customer_id)
     }
 }
