@@ -9,7 +9,10 @@
 //! This crate serves it:
 //! - `/assets/…`: the bundle's files, named by content hash, kept a year;
 //! - `/widgets/<name>`: one dashboard widget alone, for an iframe in a
-//!   partner's portal, framable only by the origins the operator allows;
+//!   partner's portal, framable only by the origins the operator allows.
+//!   Only the names in [`WIDGETS`] are served there: the page is the whole
+//!   console, so any other path under `/widgets/` (which a portal could
+//!   frame) is 404;
 //! - any other page (`/`, `/customers/…`, `/dashboard` …): the app's page,
 //!   which routes in the browser. It is never framed, never cached, and in
 //!   demo mode carries a demo agent's token, as GraphiQL does.
@@ -50,6 +53,18 @@ pub struct Console {
     pub demo_token: DemoToken,
 }
 
+/// The embeddable widgets, by the name in their URL (`web/src/dashboard/widgets/index.ts`).
+pub const WIDGETS: &[&str] = &[
+    "customers-by-status",
+    "license-usage",
+    "devices",
+    "phone-numbers",
+    "email-problems",
+    "grants-ending",
+    "searches-by-kind",
+    "active-agents",
+];
+
 /// Where the page's session marker sits in `index.html`.
 const SESSION_MARKER: &str = "<!--helpdesk-session-->";
 
@@ -61,8 +76,14 @@ impl Console {
         let pages = self;
         Router::new()
             .route("/assets/{*file}", get(asset))
-            .route("/widgets/{*name}", get(move || async move { widgets.page(Framing::Widget) }))
+            .route("/widgets/{*name}", get(move |Path(name): Path<String>| async move { widgets.widget(&name) }))
             .fallback(get(move || async move { pages.page(Framing::Never) }))
+    }
+
+    /// A widget's page, framable by the allowed origins; 404 for any name
+    /// that is not a widget's, so no other page of the console can be framed.
+    fn widget(&self, name: &str) -> Response {
+        if WIDGETS.contains(&name) { self.page(Framing::Widget) } else { StatusCode::NOT_FOUND.into_response() }
     }
 
     /// The app's page with its headers.
@@ -168,6 +189,16 @@ mod tests {
         let allowed = vec!["https://portal.example.com".into(), "https://evil.example; script-src *".into()];
         let policy = content_security_policy(Framing::Widget, &allowed);
         assert!(policy.ends_with("frame-ancestors 'self' https://portal.example.com"), "{policy}");
+    }
+
+    #[test]
+    fn the_served_widgets_are_the_consoles_widgets() {
+        let index = include_str!("../web/src/dashboard/widgets/index.ts");
+        let listed = index.lines().filter(|l| l.trim_end().ends_with(',') && l.contains(": ")).count();
+        assert_eq!(listed, WIDGETS.len(), "{index}");
+        for name in WIDGETS {
+            assert!(index.contains(&format!("\"{name}\":")) || index.contains(&format!("  {name}:")), "{name}");
+        }
     }
 
     #[test]

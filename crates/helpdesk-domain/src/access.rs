@@ -99,3 +99,61 @@ mod tests {
         assert_eq!(a.help_desk_scope().unwrap().partner_id, a.partner_id);
     }
 }
+
+/// Why an agent asks for access to a customer (a ticket ID or a sentence):
+/// recorded, shown to the customer and in the console's banner, and written
+/// into the audit trail and log lines. So it is one line of visible text:
+/// no control characters (NUL, escape sequences that repaint a terminal,
+/// CR/LF that forge a log line) and no bidirectional overrides that make it
+/// read differently from what was stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason(String);
+
+impl Reason {
+    /// Longest reason, in characters.
+    pub const MAX_CHARS: usize = 500;
+
+    /// Trims `text` and checks it is a reason.
+    pub fn parse(text: &str) -> Result<Reason, crate::Error> {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > Self::MAX_CHARS {
+            return Err(crate::Error::InvalidInput(format!(
+                "give a reason (a ticket ID or a sentence) of at most {} characters",
+                Self::MAX_CHARS
+            )));
+        }
+        let hidden = |c: char| {
+            c.is_control() || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        };
+        if text.chars().any(hidden) {
+            return Err(crate::Error::InvalidInput(
+                "a reason is one line of visible text: no line breaks, tabs or control characters".into(),
+            ));
+        }
+        Ok(Reason(text.to_string()))
+    }
+
+    /// The reason's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod reason_tests {
+    use super::Reason;
+
+    #[test]
+    fn a_reason_is_one_line_of_visible_text() {
+        assert_eq!(
+            Reason::parse("  Ticket 4711: caller cannot sign in ").unwrap().as_str(),
+            "Ticket 4711: caller cannot sign in"
+        );
+        for hostile in ["a\0b", "ticket\r\nFAKE LOG LINE", "\u{1b}[2Jcleared", "tab\there", "right\u{202E}tfel", ""] {
+            let err = Reason::parse(hostile).unwrap_err();
+            assert!(matches!(err, crate::Error::InvalidInput(_)), "{hostile:?}");
+        }
+        assert!(Reason::parse(&"x".repeat(501)).is_err());
+        assert!(Reason::parse("Zoë's ticket — ünïcode is fine").is_ok());
+    }
+}

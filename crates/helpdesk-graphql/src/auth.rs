@@ -149,6 +149,9 @@ impl TokenIssuer {
         validation.validate_nbf = false;
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         let invalid = || unauthenticated("your session token is not valid; sign in again");
+        if has_critical_extensions(token) {
+            return Err(invalid());
+        }
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|_| invalid())?.claims;
         let now = self.clock.now().timestamp();
         let read_only = match (claims.read_only_customer, claims.grant) {
@@ -171,6 +174,17 @@ impl TokenIssuer {
         let agent = Uuid::parse_str(&claims.sub).map(AgentId).map_err(|_| invalid())?;
         Ok(TokenSubject { agent, read_only })
     }
+}
+
+/// Whether the token's header names critical extensions (`crit`, RFC 7515
+/// §4.1.11). The gateway understands none, and a token that says it must
+/// not be accepted without them must not be (the library ignores the field).
+fn has_critical_extensions(token: &str) -> bool {
+    use base64::Engine;
+    let Some(header) = token.split('.').next() else { return false };
+    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header) else { return false };
+    serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes)
+        .is_ok_and(|header| header.contains_key("crit"))
 }
 
 impl Claims {
@@ -275,6 +289,25 @@ mod tests {
         }
         let skewed = signed(Claims::new(agent, now + 30, now + 3600));
         assert!(issuer.verify(&skewed).is_ok(), "another gateway's clock a little ahead is fine");
+    }
+
+    #[test]
+    fn a_token_with_critical_extensions_is_refused() {
+        let (issuer, now) = issuer();
+        let token = issuer.sign(&Claims::new(AgentId::new_random(), now, now + 600)).unwrap();
+        assert!(issuer.verify(&token).is_ok());
+        let mut parts: Vec<String> = token.split('.').map(String::from).collect();
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        parts[0] = b64.encode(r#"{"alg":"HS256","typ":"JWT","crit":["exp"]}"#);
+        let signature = {
+            // Signed properly: the refusal is for the header, not the signature.
+            let key = jsonwebtoken::EncodingKey::from_secret(b"secret-one");
+            jsonwebtoken::crypto::sign(format!("{}.{}", parts[0], parts[1]).as_bytes(), &key, Algorithm::HS256).unwrap()
+        };
+        parts[2] = signature;
+        let err = issuer.verify(&parts.join(".")).unwrap_err();
+        assert_eq!(err.code().as_str(), "UNAUTHENTICATED");
     }
 
     #[test]

@@ -12,8 +12,11 @@
 //!   resolver accepts (`first` 0–100) and summed with saturating arithmetic,
 //!   so no argument can wrap the total round to zero;
 //! - a search costs per kind searched (duplicates counted once) plus the rows
-//!   it may read, offset included; a connection costs its page times what
-//!   each item selects, plus the rows it skips.
+//!   it may read, offset included; a connection (the audit log's too) costs
+//!   its page times what each item selects, plus the rows it skips;
+//! - each dashboard figure is a statement over the whole partner ([`STATEMENT`]);
+//! - a page size out of range is refused before any of this
+//!   ([`crate::work`]), so a refused operation is never charged.
 //!
 //! An operation over the budget is refused with `BAD_USER_INPUT`, saying its
 //! cost and the limit. An accepted one is paid for from its agent's bucket
@@ -33,6 +36,8 @@ use crate::error::ApiError;
 use crate::ids::{DEFAULT_PAGE, MAX_PAGE, PageRequest};
 use crate::types::SearchKind;
 
+/// What one statement over a partner's data costs: a dashboard figure.
+pub const STATEMENT: usize = 50;
 /// What one kind of search costs before it reads a row: a statement per
 /// kind and reading, and the ranking of its hits.
 pub const SEARCH_PER_KIND: usize = 50;

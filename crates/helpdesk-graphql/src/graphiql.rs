@@ -10,6 +10,7 @@ const GRAPHIQL_JS: &[u8] = include_bytes!("../assets/graphiql/graphiql.min.js");
 const GRAPHIQL_CSS: &[u8] = include_bytes!("../assets/graphiql/graphiql.min.css");
 const REACT_JS: &[u8] = include_bytes!("../assets/graphiql/react.production.min.js");
 const REACT_DOM_JS: &[u8] = include_bytes!("../assets/graphiql/react-dom.production.min.js");
+const INIT_JS: &[u8] = include_bytes!("../assets/graphiql/init.js");
 
 pub(crate) async fn asset(Path(file): Path<String>) -> axum::response::Response {
     let (body, content_type): (&'static [u8], &'static str) = match file.as_str() {
@@ -17,24 +18,28 @@ pub(crate) async fn asset(Path(file): Path<String>) -> axum::response::Response 
         "graphiql.min.css" => (GRAPHIQL_CSS, "text/css; charset=utf-8"),
         "react.production.min.js" => (REACT_JS, "text/javascript; charset=utf-8"),
         "react-dom.production.min.js" => (REACT_DOM_JS, "text/javascript; charset=utf-8"),
+        "init.js" => (INIT_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=86400")], body).into_response()
 }
 
-/// The GraphiQL page; in demo mode it opens with the demo agent's token.
-pub(crate) fn page(token: Option<&str>) -> String {
-    let headers = match token {
-        Some(t) => serde_json::json!({ "Authorization": format!("Bearer {t}") }).to_string(),
-        None => r#"{"Authorization": "Bearer <paste a token from `helpdesk token --agent EMAIL`>"}"#.to_string(),
+/// The GraphiQL page with its headers; in demo mode it opens with the demo
+/// agent's token. The page may carry a live token, so it gets the console's
+/// protections: never framed (clickjacking a signed-in playground), never
+/// stored, no referrer, and scripts from the gateway only.
+pub(crate) fn page(token: Option<&str>) -> axum::response::Response {
+    let session = match token {
+        Some(t) => format!(r#"<meta name="helpdesk-demo-token" content="{}">"#, attribute(t)),
+        None => String::new(),
     };
-    let headers_js = serde_json::to_string(&headers).unwrap_or_else(|_| "\"{}\"".into());
-    format!(
+    let html = format!(
         r#"<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <title>Help desk gateway — GraphiQL</title>
+  {session}
   <link rel="stylesheet" href="/graphiql/graphiql.min.css">
   <style>body {{ margin: 0; height: 100vh; }} #graphiql {{ height: 100vh; }}</style>
 </head>
@@ -43,19 +48,31 @@ pub(crate) fn page(token: Option<&str>) -> String {
   <script src="/graphiql/react.production.min.js"></script>
   <script src="/graphiql/react-dom.production.min.js"></script>
   <script src="/graphiql/graphiql.min.js"></script>
-  <script>
-    const fetcher = GraphiQL.createFetcher({{ url: '/graphql' }});
-    // A read-only session's launch URL carries its token in the fragment (never sent to a server).
-    const sessionToken = new URLSearchParams(location.hash.slice(1)).get('token');
-    const headers = sessionToken ? JSON.stringify({{ Authorization: 'Bearer ' + sessionToken }}) : {headers_js};
-    const root = ReactDOM.createRoot(document.getElementById('graphiql'));
-    root.render(React.createElement(GraphiQL, {{
-      fetcher,
-      defaultHeaders: headers,
-      defaultQuery: '{{\n  search(query: "2C:54:91:88:C9:E3") {{\n    interpretedAs {{ kind value }}\n    edges {{ matchedField score node {{ __typename ... on Device {{ model macAddress owner {{ displayName email }} customer {{ name }} }} }} }}\n  }}\n}}\n',
-    }}));
-  </script>
+  <script src="/graphiql/init.js"></script>
 </body>
 </html>"#
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            // GraphiQL's editor styles itself with <style> elements it adds at run time.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+                 font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+                 frame-ancestors 'none'",
+            ),
+            (header::X_FRAME_OPTIONS, "DENY"),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        html,
     )
+        .into_response()
+}
+
+/// Escapes a value for an HTML attribute.
+fn attribute(value: &str) -> String {
+    value.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }

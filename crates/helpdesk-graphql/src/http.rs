@@ -23,7 +23,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRequest, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use tracing::Instrument;
 
@@ -53,8 +53,16 @@ pub struct AppState {
     pub trusted: crate::trusted::TrustedDocuments,
 }
 
+/// The gateway's routes: the API's (`/graphql`, GraphiQL, `/healthz`) and
+/// the operator's (`/readyz`, `/metrics`), which the server serves on the
+/// same listener or, with `--ops-listen`, on a private one of their own.
+pub struct Routers {
+    pub api: Router,
+    pub ops: Router,
+}
+
 /// The gateway's routes.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState) -> Routers {
     let body_limit = state.limits.body_bytes;
     let timeout = state.limits.request_timeout;
     // Time and concurrency limits on /graphql only: the operator endpoints
@@ -71,17 +79,18 @@ pub fn router(state: AppState) -> Router {
             .load_shed()
             .concurrency_limit(state.limits.concurrent_requests)
             .timeout(timeout);
-    Router::new()
+    let state = Arc::new(state);
+    let api = Router::new()
         .route("/graphql", get(get_graphql).post(post_graphql).layer(guard))
         .route("/graphiql/{file}", get(crate::graphiql::asset))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         // Belt and braces: also cap bodies for any extractor added later.
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(crate::edge::request_ids())
-        .with_state(Arc::new(state))
+        .with_state(state.clone());
+    let ops = Router::new().route("/readyz", get(readyz)).route("/metrics", get(metrics)).with_state(state);
+    Routers { api, ops }
 }
 
 /// The media type of GraphQL over HTTP: a client that accepts it gets it,
@@ -102,7 +111,7 @@ fn json_response_as(status: u16, body: Vec<u8>, request_id: &str, media: &'stati
     if let Ok(v) = HeaderValue::from_str(request_id) {
         res.headers_mut().insert("x-request-id", v);
     }
-    res
+    private(res, "no-store")
 }
 
 /// A request refused as a whole, as a GraphQL error body.
@@ -214,7 +223,7 @@ async fn get_graphql(State(app): State<Arc<AppState>>, request: axum::extract::R
         request.uri().query().is_some_and(|q| q.split('&').any(|pair| pair == "query" || pair.starts_with("query=")));
     if !has_query {
         let token = app.graphiql_agent.and_then(|a| app.services.issuer.mint(a, AGENT_TOKEN_LIFETIME).ok());
-        return Html(crate::graphiql::page(token.as_deref())).into_response();
+        return crate::graphiql::page(token.as_deref());
     }
     let span = tracing::info_span!("graphql", request_id = %request_id, method = "GET");
     async move {
@@ -337,7 +346,7 @@ async fn execute(
         Some(status) if graphql_over_http => status,
         _ => 200,
     };
-    let mut answer =
+    let answer =
         json_response_as(status, serde_json::to_vec(&response_json(&single)).unwrap_or_default(), request_id, media);
     // An answer is an agent's own: never stored by a shared cache, and only
     // kept by the browser when every field asked for allows it (a dashboard's
@@ -346,9 +355,19 @@ async fn execute(
         Some(hint) if cacheable && single.errors.is_empty() => hint,
         _ => "no-store".to_string(),
     };
-    if let Ok(value) = axum::http::HeaderValue::from_str(&cache) {
-        answer.headers_mut().insert(axum::http::header::CACHE_CONTROL, value);
+    private(answer, &cache)
+}
+
+/// An agent's answer: how long its browser may keep it (`no-store`, the
+/// default of every answer, batches and refusals included; or the
+/// dashboard's `private, max-age=60`), and that it is only ever the answer to
+/// this token (`Vary: Authorization`), so no cache serves it to another.
+fn private(mut answer: axum::response::Response, cache_control: &str) -> axum::response::Response {
+    let headers = answer.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(cache_control) {
+        headers.insert(header::CACHE_CONTROL, value);
     }
+    headers.insert(header::VARY, HeaderValue::from_static("authorization"));
     answer
 }
 

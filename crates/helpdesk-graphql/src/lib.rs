@@ -48,7 +48,7 @@ use async_graphql::{EmptySubscription, Schema};
 pub use auth::TokenIssuer;
 pub use context::Services;
 pub use error::{ApiError, ErrorCode};
-pub use http::{AppState, router};
+pub use http::{AppState, Routers, router};
 pub use limits::Limits;
 
 /// The served schema.
@@ -63,6 +63,7 @@ pub fn schema(limits: &Limits, documents: &documents::ParsedDocuments) -> Helpde
         .limit_recursive_depth(32)
         .limit_directives(10)
         .extension(documents.clone())
+        .extension(ops::FieldsResolved)
         .finish()
 }
 

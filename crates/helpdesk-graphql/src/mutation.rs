@@ -73,9 +73,6 @@ fn session_lifetime() -> Duration {
     Duration::seconds(crate::auth::READ_ONLY_SESSION_LIFETIME.as_secs() as i64)
 }
 
-/// Longest reason of a read-only session.
-const MAX_REASON_CHARS: usize = 500;
-
 async fn user_of(ctx: &Context<'_>, id: &ID) -> ApiResult<DomainUser> {
     let key = UserId(decode_as(id, NodeType::User)?);
     loaders::one(ctx, key).await?.ok_or_else(|| not_found("user"))
@@ -209,12 +206,8 @@ impl Mutation {
         let rc = request(ctx)?;
         audited(rc, "start_read_only_admin_session", &customer_id, async {
             let scope = rc.acting()?;
-            let reason = reason.trim();
-            if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
-                return Err(ApiError::bad_input(format!(
-                    "give a reason (a ticket ID or a sentence) of at most {MAX_REASON_CHARS} characters"
-                )));
-            }
+            let reason = helpdesk_domain::access::Reason::parse(&reason)?;
+            let reason = reason.as_str();
             let key = CustomerId(decode_as(&customer_id, NodeType::Customer)?);
             let customer = loaders::one(ctx, key).await?.ok_or_else(|| not_found("customer"))?;
             let now = rc.now();

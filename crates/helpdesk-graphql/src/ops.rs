@@ -49,6 +49,8 @@ pub struct Metrics {
     pub requests: IntCounterVec,
     pub latency: HistogramVec,
     pub searches: IntCounterVec,
+    /// Fields resolved, over all operations ([`FieldsResolved`]).
+    pub fields_resolved: prometheus::IntCounter,
 }
 
 impl Metrics {
@@ -72,14 +74,27 @@ impl Metrics {
             &["input_kind"],
         )
         .unwrap_or_else(|_| unreachable!("static metric definition"));
+        let fields_resolved = prometheus::IntCounter::new(
+            "helpdesk_graphql_fields_resolved_total",
+            "Fields resolved by GraphQL operations: the work execution did, whatever the document looked like",
+        )
+        .unwrap_or_else(|_| unreachable!("static metric definition"));
         for m in [
-            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(fields_resolved.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(requests.clone()),
             Box::new(latency.clone()),
             Box::new(searches.clone()),
         ] {
             let _ = registry.register(m);
         }
-        Arc::new(Metrics { registry, operations: root_fields(schema_sdl), requests, latency, searches })
+        Arc::new(Metrics {
+            registry,
+            operations: root_fields(schema_sdl),
+            requests,
+            latency,
+            searches,
+            fields_resolved,
+        })
     }
 
     /// The `operation` label of a document: its first root field when that
@@ -157,5 +172,45 @@ mod tests {
         assert_eq!(label("{ a: customer(id: \"x\") { name } }"), "customer");
         assert_eq!(label("{ noSuchField_12345 }"), "other");
         assert_eq!(label("{ __typename }"), "other");
+    }
+}
+
+/// Counts the fields an operation resolves, into
+/// `helpdesk_graphql_fields_resolved_total` once it is done: what execution
+/// really did, to watch the work bound ([`crate::work`]) and the cost model
+/// hold in production, and for the tests that attack them.
+pub struct FieldsResolved;
+
+impl async_graphql::extensions::ExtensionFactory for FieldsResolved {
+    fn create(&self) -> Arc<dyn async_graphql::extensions::Extension> {
+        Arc::new(FieldCounter(std::sync::atomic::AtomicU64::new(0)))
+    }
+}
+
+/// One request's count.
+struct FieldCounter(std::sync::atomic::AtomicU64);
+
+#[async_trait::async_trait]
+impl async_graphql::extensions::Extension for FieldCounter {
+    async fn resolve(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        info: async_graphql::extensions::ResolveInfo<'_>,
+        next: async_graphql::extensions::NextResolve<'_>,
+    ) -> async_graphql::ServerResult<Option<async_graphql::Value>> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        next.run(ctx, info).await
+    }
+
+    async fn request(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        next: async_graphql::extensions::NextRequest<'_>,
+    ) -> async_graphql::Response {
+        let response = next.run(ctx).await;
+        if let Some(metrics) = ctx.data_opt::<Arc<Metrics>>() {
+            metrics.fields_resolved.inc_by(self.0.load(std::sync::atomic::Ordering::Relaxed));
+        }
+        response
     }
 }

@@ -193,6 +193,7 @@ impl Query {
 
     /// The partner's audit trail, newest first (partner administrators only).
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "crate::cost::connection(first, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

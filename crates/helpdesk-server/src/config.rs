@@ -248,6 +248,12 @@ pub struct ServeConfig {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "HELPDESK_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// Address for the operator's endpoints (`/readyz`, `/metrics`, and
+    /// `/healthz` again), e.g. `127.0.0.1:9091`: reachable by the monitoring
+    /// system only. Without it they are served with the API, which suits a
+    /// demo; the gateway warns about it when not in demo mode.
+    #[arg(long, env = "HELPDESK_OPS_LISTEN")]
+    pub ops_listen: Option<SocketAddr>,
     /// Log format.
     #[arg(long, env = "HELPDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

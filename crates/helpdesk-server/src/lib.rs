@@ -49,6 +49,8 @@ pub enum ServerError {
 pub struct Running {
     /// The address it listens on (the real port when started on port 0).
     pub addr: SocketAddr,
+    /// Where `/readyz` and `/metrics` are served, when apart from the API (`--ops-listen`).
+    pub ops_addr: Option<SocketAddr>,
     /// Its store, for tests that count statements or seed data.
     pub store: Store,
     /// The token GraphiQL opens with in demo mode.
@@ -191,7 +193,25 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
         documents,
         trusted,
     };
-    let app = helpdesk_graphql::router(state).merge(console.router());
+    let routes = helpdesk_graphql::router(state);
+    let (app, ops_addr, ops_task) = match config.ops_listen {
+        Some(ops_listen) => {
+            let ops = TcpListener::bind(ops_listen).await?;
+            let ops_addr = ops.local_addr()?;
+            let ops_routes = routes.ops.route("/healthz", axum::routing::get(|| async { "ok" }));
+            // Stopped with the API's listener, below.
+            let ops_task = tokio::spawn(async move { axum::serve(ops, ops_routes).await });
+            (routes.api.merge(console.router()), Some(ops_addr), Some(ops_task))
+        }
+        None => {
+            if !config.secret.demo {
+                tracing::warn!(
+                    "/readyz and /metrics are served on the public address: set --ops-listen to serve them apart"
+                );
+            }
+            (routes.api.merge(routes.ops).merge(console.router()), None, None)
+        }
+    };
     let (tx, rx) = oneshot::channel::<()>();
     let grace = Duration::from_secs(config.shutdown_grace_secs);
     let stopping = Arc::new(tokio::sync::Notify::new());
@@ -216,12 +236,15 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
                 Ok(())
             }
         };
+        if let Some(ops) = ops_task {
+            ops.abort();
+        }
         // The router (and with it every audit sender) is gone: write what is queued.
         audit_task.close().await;
         mailer.stop().await;
         result
     });
-    Ok(Running { addr, store, demo_token, shutdown: tx, task })
+    Ok(Running { addr, ops_addr, store, demo_token, shutdown: tx, task })
 }
 
 /// Demo mode: seeds an empty database; on one seeded earlier, moves the

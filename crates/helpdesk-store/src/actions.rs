@@ -83,8 +83,7 @@ impl HelpDesk for Store {
                 .map_err(StoreError::from)?;
         }
         self.committed(partner).await;
-        // This gateway sees the change at once; the others within AGENT_TTL.
-        self.agents().invalidate(&agent).await;
+        // Agents are read from the primary on every request: every gateway sees this at once.
         self.agent(agent).await
     }
 
@@ -228,8 +227,11 @@ impl HelpDesk for Store {
         Ok(res.rows_affected > 0)
     }
 
+    /// Read from the primary, never a cache: a grant decides whether a
+    /// read-only session may read, and a revoked one must stop the next request.
     async fn grants_of(&self, partner: PartnerId, customers: &[CustomerId]) -> Result<Vec<ReadOnlyGrant>> {
-        Ok(self.summaries(partner, customers).await?.iter().filter_map(|s| s.grant.clone()).collect())
+        let ids: Vec<Uuid> = customers.iter().map(|c| c.0).collect();
+        Ok(latest_grants(self.db(), partner, &ids).await?)
     }
 
     async fn record_read_only_session(

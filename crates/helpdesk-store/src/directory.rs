@@ -192,30 +192,36 @@ impl Store {
             .collect()
     }
 
+    /// An agent and its roles, in one statement on the primary: this read
+    /// decides access, so it is never served from a cache or a replica (a
+    /// role taken away or an agent deleted applies to the very next request).
     async fn agent_where(&self, cond: sea_orm::Condition) -> std::result::Result<Option<Agent>, StoreError> {
-        let Some(row) = agents::Entity::find().filter(cond).one(self.db()).await? else {
-            return Ok(None);
-        };
-        let roles = agent_roles::Entity::find()
-            .filter(agent_roles::Column::PartnerId.eq(row.partner_id))
-            .filter(agent_roles::Column::AgentId.eq(row.id))
+        use sea_orm::{JoinType, QuerySelect};
+        let roles = agent_roles::Entity::belongs_to(agents::Entity)
+            .from((agent_roles::Column::PartnerId, agent_roles::Column::AgentId))
+            .to((agents::Column::PartnerId, agents::Column::Id))
+            .into();
+        let rows = agents::Entity::find()
+            .filter(cond)
+            .join_rev(JoinType::LeftJoin, roles)
+            .select_also(agent_roles::Entity)
             .all(self.db())
             .await?;
-        Ok(Some(mapping::agent(row, &roles)?))
+        let Some((first, _)) = rows.first() else { return Ok(None) };
+        let first = first.clone();
+        let roles: Vec<agent_roles::Model> = rows
+            .into_iter()
+            .filter(|(a, _)| a.id == first.id && a.partner_id == first.partner_id)
+            .filter_map(|(_, r)| r)
+            .collect();
+        Ok(Some(mapping::agent(first, &roles)?))
     }
 }
 
 #[async_trait]
 impl AgentDirectory for Store {
     async fn agent(&self, id: AgentId) -> Result<Option<Agent>> {
-        if let Some(agent) = self.agents().get(&id).await {
-            return Ok(Some(agent));
-        }
-        let agent = self.agent_where(sea_orm::Condition::all().add(agents::Column::Id.eq(id.0))).await?;
-        if let Some(agent) = &agent {
-            self.agents().insert(id, agent.clone()).await;
-        }
-        Ok(agent)
+        Ok(self.agent_where(sea_orm::Condition::all().add(agents::Column::Id.eq(id.0))).await?)
     }
 
     async fn agent_by_email(&self, email: &Email) -> Result<Option<Agent>> {

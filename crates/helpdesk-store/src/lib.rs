@@ -112,19 +112,11 @@ pub struct Store {
     failures: Arc<AtomicU64>,
     outbox_notify: Arc<tokio::sync::Notify>,
     cache: Arc<cache::CustomerCache>,
-    /// Agents and their roles, read on every request to authenticate it:
-    /// kept [`AGENT_TTL`] at most, and dropped at once when this gateway
-    /// changes a role, so a role taken away still applies within a second
-    /// on every gateway.
-    agents: moka::future::Cache<helpdesk_domain::AgentId, helpdesk_domain::Agent>,
     /// Each partner's dictionary of name words, for typo tolerance.
     dictionaries: search::Dictionaries,
     /// The primary's streaming replicas, for reads.
     replicas: Arc<replicas::Replicas>,
 }
-
-/// How long an agent and its roles are kept in process.
-pub const AGENT_TTL: Duration = Duration::from_secs(1);
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -155,7 +147,6 @@ impl Store {
         }
         let cache = Arc::new(cache::CustomerCache::new(&options.cache)?);
         cache::CustomerCache::listen_for_invalidations(&cache);
-        let agents = moka::future::Cache::builder().max_capacity(10_000).time_to_live(AGENT_TTL).build();
         let outbox_notify = Arc::new(tokio::sync::Notify::new());
         let url = options.url.as_str().into();
         let replicas = Arc::new(
@@ -181,7 +172,6 @@ impl Store {
             failures,
             outbox_notify,
             cache,
-            agents,
             dictionaries: search::Dictionaries::new(),
             replicas,
         })
@@ -267,11 +257,6 @@ impl Store {
             DbBackend::Sqlite => "sqlite",
             _ => "other",
         }
-    }
-
-    /// The in-process cache of agents and their roles.
-    pub(crate) fn agents(&self) -> &moka::future::Cache<helpdesk_domain::AgentId, helpdesk_domain::Agent> {
-        &self.agents
     }
 
     /// Partners' dictionaries of name words.

@@ -9,37 +9,51 @@ use helpdesk_domain::model::{self, Figure};
 use super::{CustomerStatus, InputKind, PhoneNumberState};
 use crate::ids::{NodeType, encode};
 
-/// Counts and short lists over the partner's customers, as of `at`.
+/// Counts and short lists over the partner's customers, as of `at`. Each
+/// figure is one statement over the whole partner, and is priced as one.
 #[derive(SimpleObject)]
 pub struct PartnerOverview {
     /// When the figures were counted (the gateway's clock).
     at: DateTime<Utc>,
     /// Customers per status; every status is listed.
+    #[graphql(complexity = "crate::cost::STATEMENT + child_complexity")]
     customers_by_status: Vec<CustomerStatusCount>,
     /// Phone numbers per state; every state is listed.
+    #[graphql(complexity = "crate::cost::STATEMENT + child_complexity")]
     phone_numbers_by_state: Vec<PhoneNumberStateCount>,
     /// Devices offline now.
+    #[graphql(complexity = "crate::cost::STATEMENT + child_complexity")]
     devices_offline: u64,
     /// Devices not seen for 7 days or more, or never registered.
+    #[graphql(complexity = "crate::cost::STATEMENT + child_complexity")]
     devices_unseen_for_7_days: u64,
     /// Email events in error in the past 24 hours.
+    #[graphql(complexity = "crate::cost::STATEMENT + child_complexity")]
     emails_in_error_last_24_hours: u64,
     /// Addresses put on the suppression list in the past 24 hours.
+    #[graphql(complexity = "crate::cost::STATEMENT + child_complexity")]
     addresses_suppressed_last_24_hours: u64,
     /// Read-only grants that end within 7 days, soonest first (at most 10).
+    #[graphql(complexity = "crate::cost::STATEMENT + child_complexity")]
     read_only_grants_ending: Vec<GrantEnding>,
     /// The agents with the most audited actions in the past 7 days (at most 5).
+    #[graphql(complexity = "crate::cost::STATEMENT + child_complexity")]
     most_active_agents: Vec<AgentActivity>,
     /// Audited actions (searches, records opened, codes sent …) per day (UTC)
     /// and action over the past 30 days, oldest first.
+    #[graphql(complexity = "crate::cost::STATEMENT + child_complexity")]
     activity_by_day: Vec<DayActivity>,
     /// Searches per day (UTC) and kind of input over the past 30 days, oldest first.
+    #[graphql(complexity = "crate::cost::STATEMENT + child_complexity")]
     searches_by_day: Vec<DaySearches>,
     /// Licenses bought and assigned per offer, over every customer.
+    #[graphql(complexity = "crate::cost::STATEMENT + child_complexity")]
     license_usage: Vec<OfferUsage>,
     /// The customers with the most licenses assigned beyond what they bought, most first (at most 5).
+    #[graphql(complexity = "crate::cost::STATEMENT + child_complexity")]
     customers_most_over_licensed: Vec<CustomerLicenses>,
     /// The customers with the most bought licenses unassigned, most first (at most 5).
+    #[graphql(complexity = "crate::cost::STATEMENT + child_complexity")]
     customers_most_under_used: Vec<CustomerLicenses>,
 }
 
