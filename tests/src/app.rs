@@ -181,9 +181,13 @@ impl TestApp {
         &self.database_url
     }
 
-    /// GETs one of the operator endpoints (`/healthz`, `/readyz`, `/metrics`).
+    /// GETs one of the operator endpoints (`/healthz`, `/readyz`, `/metrics`),
+    /// from the operator's address when the gateway has one (`--ops-listen`).
     pub async fn get(&self, path: &str) -> (u16, String) {
-        let url = format!("{}{path}", self.url.trim_end_matches("/graphql"));
+        let url = match self.server().ops_addr {
+            Some(ops) if path != "/healthz" => format!("http://{ops}{path}"),
+            _ => format!("{}{path}", self.url.trim_end_matches("/graphql")),
+        };
         let res = self.client.get(url).send().await.unwrap();
         (res.status().as_u16(), res.text().await.unwrap())
     }
@@ -302,6 +306,15 @@ impl TestApp {
         let r = self.query("query($c: ID!) { customer(id: $c) { organizationId } }", json!({ "c": customer })).await;
         let id = r["data"]["customer"]["organizationId"].as_str().unwrap_or_else(|| panic!("no customer: {r}"));
         helpdesk_domain::CustomerId(uuid::Uuid::parse_str(id).unwrap())
+    }
+
+    /// How many fields the gateway's GraphQL operations have resolved so far
+    /// (`helpdesk_graphql_fields_resolved_total`).
+    pub async fn fields_resolved(&self) -> u64 {
+        let (_, metrics) = self.get("/metrics").await;
+        let line = metrics.lines().find(|l| l.starts_with("helpdesk_graphql_fields_resolved_total "));
+        line.and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            .unwrap_or_else(|| panic!("no field count: {metrics}"))
     }
 
     /// How many SQL statements the server has run so far.

@@ -16,6 +16,7 @@
 
 pub mod cluster;
 pub mod faults;
+pub mod hostile;
 pub mod load;
 pub mod smtp;
 

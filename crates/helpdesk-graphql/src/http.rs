@@ -118,7 +118,7 @@ fn json_response_as(status: u16, body: Vec<u8>, request_id: &str, media: &'stati
 pub(crate) fn refuse(error: ApiError, request_id: &str) -> axum::response::Response {
     let status = error.code().http_status();
     let response = Response::from_errors(vec![error.into_server_error(request_id)]);
-    json_response(status, serde_json::to_vec(&response).unwrap_or_default(), request_id)
+    json_response(status, serde_json::to_vec(&response_json(&response)).unwrap_or_default(), request_id)
 }
 
 fn refuse_with_status(status: u16, error: ApiError, request_id: &str) -> axum::response::Response {

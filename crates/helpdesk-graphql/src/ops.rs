@@ -202,12 +202,14 @@ impl async_graphql::extensions::Extension for FieldCounter {
         next.run(ctx, info).await
     }
 
-    async fn request(
+    // `execute`, not `request`: the request's data (the metrics) is attached by then.
+    async fn execute(
         &self,
         ctx: &async_graphql::extensions::ExtensionContext<'_>,
-        next: async_graphql::extensions::NextRequest<'_>,
+        operation_name: Option<&str>,
+        next: async_graphql::extensions::NextExecute<'_>,
     ) -> async_graphql::Response {
-        let response = next.run(ctx).await;
+        let response = next.run(ctx, operation_name).await;
         if let Some(metrics) = ctx.data_opt::<Arc<Metrics>>() {
             metrics.fields_resolved.inc_by(self.0.load(std::sync::atomic::Ordering::Relaxed));
         }

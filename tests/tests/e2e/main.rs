@@ -21,3 +21,4 @@ mod resilience;
 mod schema;
 mod search;
 mod time_passes;
+mod work_bound;
