@@ -201,7 +201,10 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
             let ops_routes = routes.ops.route("/healthz", axum::routing::get(|| async { "ok" }));
             // Stopped with the API's listener, below.
             let ops_task = tokio::spawn(async move { axum::serve(ops, ops_routes).await });
-            (routes.api.merge(console.router()), Some(ops_addr), Some(ops_task))
+            // Not the console's page either: the public address has no such paths.
+            let not_here = || axum::routing::get(|| async { axum::http::StatusCode::NOT_FOUND });
+            let api = routes.api.route("/metrics", not_here()).route("/readyz", not_here());
+            (api.merge(console.router()), Some(ops_addr), Some(ops_task))
         }
         None => {
             if !config.secret.demo {

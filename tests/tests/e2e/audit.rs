@@ -103,3 +103,79 @@ e2e!(
     let nodes = res["data"]["auditLog"]["nodes"].as_array().unwrap().clone();
     assert!(!nodes.is_empty() && nodes.iter().all(|n| n["action"] == "open_user" && n["readAs"].is_null()), "{res}");
 });
+
+e2e!(
+    /// An agent sends 2,000 look-ups of IDs that do not exist, then reads five real users in
+    /// the same request: the audit log names all five, and one entry counts the failures it
+    /// did not record one by one.
+    failed_look_ups_cannot_push_real_reads_out_of_the_audit_trail, |app| async move {
+    let found = app.query(helpdesk_tests::SEARCH, json!({ "q": "a", "kinds": ["USER"], "first": 5 })).await;
+    let users: Vec<Value> = helpdesk_tests::edges(&found["data"]["search"]).iter().map(|e| e["node"]["id"].clone()).collect();
+    assert_eq!(users.len(), 5, "{found}");
+    // 20 failed look-ups, spread 10 × 10 times: 2,000, in a document of under 2 KB.
+    let misses: Vec<String> = (0..20).map(|i| format!("m{i}: user(id: \"missing-{i}\") {{ id }}")).collect();
+    let reads: Vec<String> = users.iter().enumerate().map(|(i, u)| format!("r{i}: user(id: {u}) {{ email }}")).collect();
+    let doc = format!(
+        "{{ ...Hundred ...Hundred ...Hundred ...Hundred ...Hundred ...Hundred ...Hundred ...Hundred ...Hundred ...Hundred {} }} \
+         fragment Misses on Query {{ {} }} \
+         fragment Hundred on Query {{ ...Misses ...Misses ...Misses ...Misses ...Misses ...Misses ...Misses ...Misses ...Misses ...Misses }}",
+        reads.join(" "),
+        misses.join(" "),
+    );
+    assert!(doc.len() < 2048, "{}", doc.len());
+    let since = app.now();
+    let res = app.query(&doc, json!({})).await;
+    assert_eq!(res["errors"].as_array().map(Vec::len), Some(2000), "every miss is an error of its own");
+    for i in 0..5 {
+        assert!(res["data"][format!("r{i}")]["email"].is_string(), "{}", res["data"]);
+    }
+    let log = entries(&app, since, 56).await;
+    for user in &users {
+        assert_eq!(opened(&log, "open_user", &key(user)).len(), 1, "{user} is named: {log:?}");
+    }
+    let failures = log.iter().filter(|e| e["action"] == "open_user" && e["outcome"] == "BAD_USER_INPUT").count();
+    assert_eq!(failures, 50, "failures recorded one by one, up to their own budget");
+    let summary: Vec<&Value> = log.iter().filter(|e| e["action"] == "more_failures").collect();
+    assert_eq!(summary.len(), 1, "{log:?}");
+    assert!(summary[0]["detail"].as_str().unwrap().starts_with("1950 more failed look-ups"), "{}", summary[0]);
+});
+
+e2e!(
+    /// Opening a device, a phone number or an order, by look-up, by node, or in a
+    /// customer's lists, is recorded like opening a user: devices show SIP addresses and
+    /// owners, numbers direct lines, orders what a customer bought.
+    devices_numbers_and_orders_opened_are_recorded, |app| async move {
+    let device = app.search(DEVICE_MAC).await["edges"][0]["node"]["id"].clone();
+    let nan = app.customer_id(CUSTOMER).await;
+    let since = app.now();
+    let res = app.query(
+        "query($d: ID!, $n: String!, $o: String!) { device(id: $d) { sipAddress } phoneNumber(number: $n) { number } order(webOrderNumber: $o) { webOrderNumber } }",
+        json!({ "d": device, "n": PHONE_NUMBER, "o": WEB_ORDER }),
+    ).await;
+    assert!(res["errors"].is_null(), "{res}");
+    let log = entries(&app, since, 3).await;
+    assert_eq!(opened(&log, "open_device", &key(&device)).len(), 1, "{log:?}");
+    assert_eq!(log.iter().filter(|e| e["action"] == "open_phone_number").count(), 1, "{log:?}");
+    assert_eq!(log.iter().filter(|e| e["action"] == "open_order").count(), 1, "{log:?}");
+
+    // The customer's lists show its devices and numbers: each one shown is recorded.
+    let since = app.now();
+    let res = app.query(
+        "query($c: ID!) { node(id: $c) { ... on Customer { devices(first: 100) { edges { node { id } } } phoneNumbers(first: 100) { edges { node { id } } } } } }",
+        json!({ "c": nan }),
+    ).await;
+    assert!(res["errors"].is_null(), "{res}");
+    let devices = res["data"]["node"]["devices"]["edges"].as_array().unwrap().len();
+    let numbers = res["data"]["node"]["phoneNumbers"]["edges"].as_array().unwrap().len();
+    assert!(devices > 0 && numbers > 0, "{res}");
+    let log = entries(&app, since, 1 + devices + numbers).await;
+    assert_eq!(log.iter().filter(|e| e["action"] == "open_device").count(), devices, "{log:?}");
+    assert_eq!(log.iter().filter(|e| e["action"] == "open_phone_number").count(), numbers, "{log:?}");
+
+    // A number that is not the partner's is a failed look-up, recorded as one.
+    let since = app.now();
+    let res = app.query("query($n: String!) { phoneNumber(number: $n) { number } }", json!({ "n": OTHER_PHONE_NUMBER })).await;
+    assert_eq!(error_code(&res), "NOT_FOUND", "{res}");
+    let log = entries(&app, since, 1).await;
+    assert!(log.iter().any(|e| e["action"] == "open_phone_number" && e["outcome"] == "NOT_FOUND"), "{log:?}");
+});

@@ -12,6 +12,7 @@ mod batching;
 mod console;
 mod dashboard;
 mod details;
+mod edges_of_trust;
 mod hostile;
 mod partner_keys;
 mod redis_cluster;
