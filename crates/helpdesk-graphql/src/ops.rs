@@ -159,22 +159,6 @@ fn root_fields(sdl: &str) -> std::collections::HashSet<String> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_operation_is_labelled_by_a_root_field_of_the_schema_or_other() {
-        let metrics = Metrics::new(&crate::sdl());
-        let label = |q: &str| metrics.operation_label(&async_graphql::parser::parse_query(q).unwrap()).to_string();
-        assert_eq!(label("query AnythingTheClientLikes { search(query: \"a\") { edges { cursor } } }"), "search");
-        assert_eq!(label("mutation { sendVerificationCode(userId: \"x\") { sentTo } }"), "sendVerificationCode");
-        assert_eq!(label("{ a: customer(id: \"x\") { name } }"), "customer");
-        assert_eq!(label("{ noSuchField_12345 }"), "other");
-        assert_eq!(label("{ __typename }"), "other");
-    }
-}
-
 /// Counts the fields an operation resolves, into
 /// `helpdesk_graphql_fields_resolved_total` once it is done: what execution
 /// really did, to watch the work bound ([`crate::work`]) and the cost model
@@ -214,5 +198,21 @@ impl async_graphql::extensions::Extension for FieldCounter {
             metrics.fields_resolved.inc_by(self.0.load(std::sync::atomic::Ordering::Relaxed));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operation_is_labelled_by_a_root_field_of_the_schema_or_other() {
+        let metrics = Metrics::new(&crate::sdl());
+        let label = |q: &str| metrics.operation_label(&async_graphql::parser::parse_query(q).unwrap()).to_string();
+        assert_eq!(label("query AnythingTheClientLikes { search(query: \"a\") { edges { cursor } } }"), "search");
+        assert_eq!(label("mutation { sendVerificationCode(userId: \"x\") { sentTo } }"), "sendVerificationCode");
+        assert_eq!(label("{ a: customer(id: \"x\") { name } }"), "customer");
+        assert_eq!(label("{ noSuchField_12345 }"), "other");
+        assert_eq!(label("{ __typename }"), "other");
     }
 }
