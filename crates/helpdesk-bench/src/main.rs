@@ -17,6 +17,7 @@
 
 mod floor;
 mod freshness;
+mod hostile;
 mod keys;
 mod load;
 mod names;
@@ -71,6 +72,10 @@ struct Args {
     /// Skip the direct SQL baseline and the floor server.
     #[arg(long)]
     gateway_only: bool,
+    /// Instead of the load: this many seeded hostile documents of up to 2 KB
+    /// (and the known worst shapes), with the gateway's CPU time per request.
+    #[arg(long)]
+    hostile: Option<usize>,
     /// Instead of the load: search every customer of the partner by its full
     /// name, its first two words and its first word plus two letters of the next.
     #[arg(long)]
@@ -351,6 +356,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let gateways = start_gateways(&args).await?;
     if let Some(samples) = args.read_your_writes {
         return freshness::read_your_writes(&gateways, &keys, samples).await;
+    }
+    if let Some(count) = args.hostile {
+        return hostile::run(&gateways, count).await;
     }
     if args.check_names {
         let (asked, missed, first) = names::check(&keys, &gateways.urls[0], &gateways.token, args.concurrency).await;
