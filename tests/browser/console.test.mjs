@@ -299,3 +299,13 @@ async function waitFor(find) {
   }
   throw new Error("not within 15 s");
 }
+
+test("GraphiQL opened from a launch URL starts under the page's policy and wipes the token from the address bar", async () => {
+  const token = gateway.token("helpdesk@northwind-partners.com");
+  const graphiql = await newPage(browser, problems);
+  await graphiql.goto(`${gateway.url}/graphql#token=${encodeURIComponent(token)}`);
+  await graphiql.locator(".graphiql-container").waitFor({ timeout: 30_000 });
+  assert.ok(!graphiql.url().includes(token), `the token left the address bar: ${graphiql.url()}`);
+  assert.ok(!graphiql.url().includes("#token"), graphiql.url());
+  await graphiql.close();
+});
