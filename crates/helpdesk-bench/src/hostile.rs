@@ -30,9 +30,10 @@ pub async fn run(gateways: &Gateways, count: usize) -> Result<(), Box<dyn std::e
     let (url, pid) = (format!("{}/graphql", gateways.urls[0]), gateways.pids()[0]);
     let client = reqwest::Client::builder().timeout(Duration::from_secs(120)).build()?;
     let mut generator = Generator::new(20261205);
-    let documents: Vec<String> = worst_known().into_iter().chain((0..count).map(|_| generator.document())).collect();
+    let known = worst_known();
+    let documents: Vec<String> = known.iter().cloned().chain((0..count).map(|_| generator.document())).collect();
     let mut costs: Vec<(f64, bool, String)> = Vec::new();
-    for doc in documents {
+    for (i, doc) in documents.into_iter().enumerate() {
         let body = serde_json::json!({ "query": doc });
         let before = cpu_ns(pid);
         let mut refused = false;
@@ -42,6 +43,14 @@ pub async fn run(gateways: &Gateways, count: usize) -> Result<(), Box<dyn std::e
             refused = res.get("data").is_none();
         }
         let ms = (cpu_ns(pid) - before) as f64 / 1e6 / f64::from(REPEAT);
+        if i < known.len() {
+            let kind = if refused { "refused" } else { "answered" };
+            println!(
+                "known shape {i}: {ms:.2} ms {kind} ({} bytes): {}",
+                doc.len(),
+                doc.chars().take(100).collect::<String>()
+            );
+        }
         costs.push((ms, refused, doc));
     }
     costs.sort_by(|a, b| b.0.total_cmp(&a.0));
