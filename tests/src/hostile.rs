@@ -44,7 +44,7 @@ fn nested(depth: usize) -> String {
     for _ in 0..depth {
         inner = format!("customer {{ users(first: 100) {{ edges {{ node {{ {inner} }} }} }} }}");
     }
-    format!(r#"search(query: "a", kinds: [USER], first: 100) {{ edges {{ node {{ ... on User {{ {inner} }} }} }} }}"#)
+    format!(r#"{{ search(query: "a", kinds: [USER], first: 100) {{ edges {{ node {{ ... on User {{ {inner} }} }} }} }} }}"#)
 }
 
 /// Fragment `F0` holds `base`; each next one spreads the one before `fanout` times.
@@ -153,15 +153,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn documents_are_small_and_the_same_for_a_seed() {
+    fn documents_are_small_parse_and_are_the_same_for_a_seed() {
         let (mut a, mut b) = (Generator::new(7), Generator::new(7));
         for _ in 0..200 {
             let doc = a.document();
             assert!(doc.len() <= MAX_BYTES);
+            assert!(async_graphql::parser::parse_query(&doc).is_ok(), "{doc}");
             assert_eq!(doc, b.document());
         }
         for doc in worst_known() {
             assert!(doc.len() <= MAX_BYTES, "{} bytes: {doc}", doc.len());
+            assert!(async_graphql::parser::parse_query(&doc).is_ok(), "{doc}");
         }
     }
 }
