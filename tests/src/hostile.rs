@@ -44,7 +44,9 @@ fn nested(depth: usize) -> String {
     for _ in 0..depth {
         inner = format!("customer {{ users(first: 100) {{ edges {{ node {{ {inner} }} }} }} }}");
     }
-    format!(r#"{{ search(query: "a", kinds: [USER], first: 100) {{ edges {{ node {{ ... on User {{ {inner} }} }} }} }} }}"#)
+    format!(
+        r#"{{ search(query: "a", kinds: [USER], first: 100) {{ edges {{ node {{ ... on User {{ {inner} }} }} }} }} }}"#
+    )
 }
 
 /// Fragment `F0` holds `base`; each next one spreads the one before `fanout` times.
