@@ -16,6 +16,7 @@ mod m20261130_000005_overview_indexes;
 mod m20261130_000006_audit_daily;
 mod m20261130_000007_search_daily;
 mod m20261130_000008_partner_keys;
+pub mod m20261205_000009_agent_changes;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_audit_daily::Migration),
             Box::new(m20261130_000007_search_daily::Migration),
             Box::new(m20261130_000008_partner_keys::Migration),
+            Box::new(m20261205_000009_agent_changes::Migration),
         ]
     }
 }

@@ -83,7 +83,8 @@ impl HelpDesk for Store {
                 .map_err(StoreError::from)?;
         }
         self.committed(partner).await;
-        // Agents are read from the primary on every request: every gateway sees this at once.
+        // This gateway forgets the agent now; the others when PostgreSQL's notification arrives.
+        self.agents().forget(agent).await;
         self.agent(agent).await
     }
 

@@ -193,8 +193,8 @@ impl Store {
     }
 
     /// An agent and its roles, in one statement on the primary: this read
-    /// decides access, so it is never served from a cache or a replica (a
-    /// role taken away or an agent deleted applies to the very next request).
+    /// decides access, so it never goes to a replica, and it is kept in
+    /// memory only while PostgreSQL announces every change ([`crate::agents`]).
     async fn agent_where(&self, cond: sea_orm::Condition) -> std::result::Result<Option<Agent>, StoreError> {
         use sea_orm::{JoinType, QuerySelect};
         let roles = agent_roles::Entity::belongs_to(agents::Entity)
@@ -221,7 +221,8 @@ impl Store {
 #[async_trait]
 impl AgentDirectory for Store {
     async fn agent(&self, id: AgentId) -> Result<Option<Agent>> {
-        Ok(self.agent_where(sea_orm::Condition::all().add(agents::Column::Id.eq(id.0))).await?)
+        let read = self.agent_where(sea_orm::Condition::all().add(agents::Column::Id.eq(id.0)));
+        Ok(self.agents().get(id, read).await?)
     }
 
     async fn agent_by_email(&self, email: &Email) -> Result<Option<Agent>> {

@@ -41,6 +41,7 @@ macro_rules! read {
 }
 
 mod actions;
+mod agents;
 mod audit;
 pub mod cache;
 mod directory;
@@ -112,6 +113,8 @@ pub struct Store {
     failures: Arc<AtomicU64>,
     outbox_notify: Arc<tokio::sync::Notify>,
     cache: Arc<cache::CustomerCache>,
+    /// Agents and their roles, kept while PostgreSQL announces their changes ([`agents`]).
+    agents: Arc<agents::AgentCache>,
     /// Each partner's dictionary of name words, for typo tolerance.
     dictionaries: search::Dictionaries,
     /// The primary's streaming replicas, for reads.
@@ -148,6 +151,7 @@ impl Store {
         let cache = Arc::new(cache::CustomerCache::new(&options.cache)?);
         cache::CustomerCache::listen_for_invalidations(&cache);
         let outbox_notify = Arc::new(tokio::sync::Notify::new());
+        let agents = agents::AgentCache::new(&options.url);
         let url = options.url.as_str().into();
         let replicas = Arc::new(
             replicas::Replicas::connect(
@@ -172,6 +176,7 @@ impl Store {
             failures,
             outbox_notify,
             cache,
+            agents,
             dictionaries: search::Dictionaries::new(),
             replicas,
         })
@@ -257,6 +262,11 @@ impl Store {
             DbBackend::Sqlite => "sqlite",
             _ => "other",
         }
+    }
+
+    /// Agents and their roles in memory, vouched for by PostgreSQL's notifications.
+    pub(crate) fn agents(&self) -> &Arc<agents::AgentCache> {
+        &self.agents
     }
 
     /// Partners' dictionaries of name words.

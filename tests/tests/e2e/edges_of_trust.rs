@@ -5,7 +5,7 @@
 //! security review, reproduced through HTTP.
 
 use helpdesk_store::seed::Scale;
-use helpdesk_tests::{TestApp, e2e, e2e_backends, error_code, fixtures::*, spawn_app_configured};
+use helpdesk_tests::{Backend, TestApp, e2e, e2e_backends, error_code, eventually, fixtures::*, spawn_app_configured};
 use serde_json::json;
 
 const START: &str =
@@ -34,15 +34,75 @@ e2e!(
 });
 
 e2e!(
-    /// The partner takes the Help Desk role away in its own directory (another process):
-    /// the agent who just searched is refused on the very next request.
-    a_role_removed_elsewhere_applies_to_the_next_request, |app| async move {
+    /// The partner takes the Help Desk role away in its own directory (another process,
+    /// plain SQL): the agent who just searched is refused at once on SQLite, where the
+    /// gateway reads the agent on every request, and within PostgreSQL's notification of
+    /// the change on PostgreSQL, where the gateway keeps the agent in memory meanwhile.
+    a_role_removed_elsewhere_applies_at_once_or_on_its_notification, |app| async move {
     let token = app.token(HELP_DESK_AGENT).await;
-    let res = app.query_with_token(Some(&token), "{ search(query: \"nan\") { edges { cursor } } }", json!({})).await;
+    let search = "{ search(query: \"nan\") { edges { cursor } } }";
+    let me = "{ me { name } }";
+    let res = app.query_with_token(Some(&token), search, json!({})).await;
     assert!(res["errors"].is_null(), "{res}");
+    if app.backend == Backend::Postgres {
+        // Once the gateway listens, an agent's request reads no agent from the database.
+        eventually("the agent is kept in memory", || async {
+            let before = app.statements();
+            let res = app.query_with_token(Some(&token), me, json!({})).await;
+            (res["errors"].is_null() && app.statements() == before).then_some(())
+        })
+        .await;
+    }
     app.execute_sql(&format!(
         "DELETE FROM agent_roles WHERE agent_id IN (SELECT id FROM agents WHERE email = '{HELP_DESK_AGENT}')"
     )).await;
+    if app.backend == Backend::Sqlite {
+        let res = app.query_with_token(Some(&token), search, json!({})).await;
+        assert_eq!(error_code(&res), "FORBIDDEN", "{res}");
+    } else {
+        eventually("the role's removal reaches the gateway", || async {
+            let res = app.query_with_token(Some(&token), search, json!({})).await;
+            (error_code(&res) == "FORBIDDEN").then_some(())
+        })
+        .await;
+    }
+    // And it stays removed: nothing kept puts it back.
+    for _ in 0..20 {
+        let res = app.query_with_token(Some(&token), search, json!({})).await;
+        assert_eq!(error_code(&res), "FORBIDDEN", "{res}");
+    }
+});
+
+e2e!(
+    /// PostgreSQL: the connection the gateway listens on is cut, and a role is removed
+    /// meanwhile (its notification is lost with the connection). The gateway stops trusting
+    /// what it kept, so the removal applies all the same.
+    a_role_removed_while_the_listener_is_down_still_applies, |app| async move {
+    if app.backend == Backend::Sqlite {
+        return; // SQLite keeps nothing: every request reads the agent.
+    }
+    let token = app.token(HELP_DESK_AGENT).await;
+    let me = "{ me { name roles } }";
+    eventually("the agent is kept in memory", || async {
+        let before = app.statements();
+        let res = app.query_with_token(Some(&token), me, json!({})).await;
+        (res["errors"].is_null() && app.statements() == before).then_some(())
+    })
+    .await;
+    app.execute_sql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND query LIKE '%pg_trigger%' AND pid <> pg_backend_pid()",
+    )
+    .await;
+    app.execute_sql(&format!(
+        "DELETE FROM agent_roles WHERE agent_id IN (SELECT id FROM agents WHERE email = '{HELP_DESK_AGENT}')"
+    ))
+    .await;
+    eventually("the removal applies without its notification", || async {
+        let res = app.query_with_token(Some(&token), me, json!({})).await;
+        (res["data"]["me"]["roles"] == json!([])).then_some(())
+    })
+    .await;
     let res = app.query_with_token(Some(&token), "{ search(query: \"nan\") { edges { cursor } } }", json!({})).await;
     assert_eq!(error_code(&res), "FORBIDDEN", "{res}");
 });
