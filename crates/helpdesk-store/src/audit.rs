@@ -4,11 +4,6 @@
 //! no entry may be lost on a clean shutdown. So entries go into a channel;
 //! one task writes them in batches (many entries, one INSERT), and
 //! [`AuditWriter::close`] waits for the channel to drain.
-//!
-//! A batch is written with sea-orm's rows on SQLite, and as one statement of
-//! fixed text over arrays on PostgreSQL ([`postgres`]), which plans it once.
-
-mod postgres;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,9 +25,6 @@ use helpdesk_domain::model::Labelled;
 const BATCH: usize = 500;
 
 pub(crate) async fn insert(store: &Store, entries: &[AuditEntry]) -> Result<(), StoreError> {
-    if store.db().get_database_backend() == sea_orm::DbBackend::Postgres {
-        return postgres::insert(store.db().get_postgres_connection_pool(), entries).await;
-    }
     // The entries and the day's counters are written together or not at all,
     // so a retried batch counts each entry once.
     let txn = store.begin_write().await?;
