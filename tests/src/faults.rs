@@ -145,8 +145,7 @@ pub const FAULT_TIMEOUT: Duration = Duration::from_millis(500);
 pub async fn app_behind_a_proxy(
     adjust: impl FnOnce(&mut helpdesk_server::config::ServeConfig),
 ) -> Option<(crate::TestApp, CuttableProxy)> {
-    if crate::postgres_url().is_none() {
-        eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+    if crate::skip_postgres() {
         return None;
     }
     let proxy = CuttableProxy::start("127.0.0.1:5432".into()).await;

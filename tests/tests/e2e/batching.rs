@@ -1,7 +1,7 @@
 //! Dataloaders batch: a page of N results costs the same SQL statements as a page of 1.
 
 use helpdesk_store::seed::Scale;
-use helpdesk_tests::{Backend, postgres_url, spawn_app_with};
+use helpdesk_tests::{Backend, spawn_app_with};
 use serde_json::json;
 
 /// A search page as the console shows it: every result with its customer,
@@ -42,8 +42,7 @@ async fn a_page_of_fifty_costs_the_statements_of_a_page_of_one_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_of_fifty_costs_the_statements_of_a_page_of_one_on_postgres() {
-    if postgres_url().is_none() {
-        eprintln!("TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+    if helpdesk_tests::skip_postgres() {
         return;
     }
     page_cost_does_not_grow(Backend::Postgres).await;
