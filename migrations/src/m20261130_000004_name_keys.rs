@@ -10,12 +10,20 @@
 
 use std::collections::BTreeSet;
 
-use helpdesk_domain::text::tails;
 use sea_orm::prelude::Uuid;
 use sea_orm::{ConnectionTrait, Value};
 use sea_orm_migration::prelude::*;
 
 use crate::m20261128_000001_core::{Cols, keyed_table};
+
+/// The tails of a folded name as this migration wrote them: `"nova dental
+/// group"` → `"nova dental group"`, `"dental group"`, `"group"`. Frozen
+/// here, not imported from the domain: a migration that ran must do the same
+/// thing on every database it will ever run on, whatever the domain becomes.
+fn tails(key: &str) -> Vec<String> {
+    let words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+    (0..words.len()).map(|i| words[i..].join(" ")).collect()
+}
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

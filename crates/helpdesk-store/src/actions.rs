@@ -22,14 +22,6 @@ use crate::entity::*;
 use crate::mapping::{self, all};
 use crate::{Store, StoreError};
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len() / 2).filter_map(|i| u8::from_str_radix(s.get(i * 2..i * 2 + 2)?, 16).ok()).collect()
-}
-
 #[async_trait]
 impl HelpDesk for Store {
     async fn agents_of(&self, partner: PartnerId) -> Result<Vec<Agent>> {
@@ -144,7 +136,7 @@ impl HelpDesk for Store {
         verification_codes::Model {
             user_id: code.user.0,
             partner_id: partner.0,
-            hash: hex(&code.hash),
+            hash: hex::encode(&code.hash),
             expires_at,
             attempts: 0,
         }
@@ -178,8 +170,14 @@ impl HelpDesk for Store {
             .filter(verification_codes::Column::PartnerId.eq(partner.0))
             .filter(verification_codes::Column::UserId.eq(user.0));
         let row = self.lock_for_update(code).one(&txn).await.map_err(StoreError::from)?;
-        let stored =
-            row.as_ref().map(|r| StoredCode { hash: unhex(&r.hash), expires_at: r.expires_at, attempts: r.attempts });
+        // A hash that is not hex is corrupt data, never a code that matches nothing.
+        let stored = row
+            .as_ref()
+            .map(|r| {
+                let hash = hex::decode(&r.hash).map_err(|e| StoreError::Corrupt(format!("a code's hash: {e}")))?;
+                Ok::<_, StoreError>(StoredCode { hash, expires_at: r.expires_at, attempts: r.attempts })
+            })
+            .transpose()?;
         let is_match = stored.as_ref().is_some_and(|s| matches(&s.hash));
         let outcome = verification::check(stored.as_ref(), is_match, now)?;
         match outcome {
