@@ -206,15 +206,13 @@ impl Claims {
 /// read-only admin session token also needs its customer's grant to be active.
 pub async fn authenticate(headers: &HeaderMap, services: &Services) -> ApiResult<Caller> {
     let (issuer, helpdesk) = (&services.issuer, services.helpdesk.as_ref());
-    let header = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .ok_or_else(|| unauthenticated("sign in first: send Authorization: Bearer <token>"))?;
-    let token = header
-        .to_str()
-        .ok()
-        .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+    if !headers.contains_key(axum::http::header::AUTHORIZATION) {
+        return Err(unauthenticated("sign in first: send Authorization: Bearer <token>"));
+    }
+    let bearer = headers::HeaderMapExt::typed_get::<headers::Authorization<headers::authorization::Bearer>>(headers)
         .ok_or_else(|| unauthenticated("the Authorization header must be: Bearer <token>"))?;
-    let subject = issuer.verify(token.trim())?;
+    let token = bearer.token();
+    let subject = issuer.verify(token)?;
     let agent = helpdesk
         .agent(subject.agent)
         .await?

@@ -92,14 +92,10 @@ async fn license_totals(
 }
 
 /// Rows sorted by `group` then newest first: keeps the first (newest) row of each group.
-pub(crate) fn first_of_each<T, K: PartialEq>(rows: Vec<T>, group: impl Fn(&T) -> K) -> Vec<T> {
-    let mut kept: Vec<T> = Vec::new();
-    for row in rows {
-        if kept.last().is_none_or(|prev| group(prev) != group(&row)) {
-            kept.push(row);
-        }
-    }
-    kept
+pub(crate) fn first_of_each<T, K: PartialEq>(mut rows: Vec<T>, group: impl Fn(&T) -> K) -> Vec<T> {
+    // `dedup_by` keeps the first of each run of equal neighbours.
+    rows.dedup_by(|row, kept| group(row) == group(kept));
+    rows
 }
 
 fn keys<T: Copy>(ids: &[T], f: impl Fn(T) -> Uuid) -> Vec<Uuid> {

@@ -99,3 +99,20 @@ e2e!(
     let res = app.query(SEARCH, json!({ "q": "a", "customerId": customer_id })).await;
     assert_eq!(error_code(&res), "NOT_FOUND");
 });
+
+e2e!(
+    /// The bearer scheme is read as HTTP says (any case); another scheme is UNAUTHENTICATED with how to send it.
+    the_authorization_header_is_read_as_http_says, |app| async move {
+    let token = app.token(HELP_DESK_AGENT).await;
+    let send = |value: String| {
+        let req = app.http().post(app.url()).header("authorization", value).json(&json!({ "query": "{ me { name } }" }));
+        async move { req.send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
+    };
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let res = send(format!("{scheme} {token}")).await;
+        assert!(res["errors"].is_null(), "{scheme}: {res}");
+    }
+    let res = send(format!("Basic {token}")).await;
+    assert_eq!(error_code(&res), "UNAUTHENTICATED");
+    assert!(res["errors"][0]["message"].as_str().unwrap().contains("Bearer <token>"), "{res}");
+});
