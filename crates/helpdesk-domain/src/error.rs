@@ -31,10 +31,59 @@ pub enum Error {
     EmailSuppressed(String),
     /// A dependency (the database) is not answering; try again later.
     #[error("the service is temporarily unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] Cause),
     /// A bug or an unexpected failure. The detail is for the logs only.
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(#[source] Cause),
+}
+
+/// What went wrong below the domain (the database's own error, say), kept
+/// whole: its message for the log line, and its error as the source, so
+/// the log shows the chain down to the driver's words.
+#[derive(Debug, Clone)]
+pub struct Cause {
+    message: String,
+    source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Cause {
+    /// The failure `source`, described by its own message.
+    pub fn of(source: impl std::error::Error + Send + Sync + 'static) -> Cause {
+        Cause { message: source.to_string(), source: Some(std::sync::Arc::new(source)) }
+    }
+}
+
+impl std::fmt::Display for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Two causes are the same when they say the same.
+impl PartialEq for Cause {
+    fn eq(&self, other: &Cause) -> bool {
+        self.message == other.message
+    }
+}
+
+impl Eq for Cause {}
+
+impl From<String> for Cause {
+    fn from(message: String) -> Cause {
+        Cause { message, source: None }
+    }
+}
+
+impl From<&str> for Cause {
+    fn from(message: &str) -> Cause {
+        Cause { message: message.to_string(), source: None }
+    }
 }
 
 impl Error {

@@ -24,7 +24,7 @@ pub trait Labelled: Sized + Copy + 'static {
             .iter()
             .copied()
             .find(|v| v.label() == s)
-            .ok_or_else(|| Error::Internal(format!("unknown stored value {s:?}")))
+            .ok_or_else(|| Error::Internal(format!("unknown stored value {s:?}").into()))
     }
 }
 

@@ -134,7 +134,7 @@ impl TokenIssuer {
 
     fn sign(&self, claims: &Claims) -> ApiResult<String> {
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
-            .map_err(|e| ApiError::Domain(DomainError::Internal(format!("minting a token: {e}"))))
+            .map_err(|e| ApiError::Domain(DomainError::Internal(helpdesk_domain::error::Cause::of(e))))
     }
 
     /// What a token says, if its signature is good and its times hold on

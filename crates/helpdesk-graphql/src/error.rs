@@ -157,6 +157,18 @@ fn set_extensions(e: &mut ServerError, api: Option<&ApiError>, request_id: &str)
     }
 }
 
+/// Every error under `error`, down to the driver's own words, one per line
+/// of the chain (`database: … ← error returned from database: …`).
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut chain = Vec::new();
+    let mut next = error.source();
+    while let Some(e) = next {
+        chain.push(e.to_string());
+        next = e.source();
+    }
+    chain.join(" ← ")
+}
+
 /// Writes the code (and the request ID) into every error of a response,
 /// replacing internal detail with a generic message and logging it.
 pub fn finalize(response: &mut Response, request_id: &str) {
@@ -164,7 +176,7 @@ pub fn finalize(response: &mut Response, request_id: &str) {
         let api = e.source::<ApiError>().cloned().or_else(|| e.source::<DomainError>().cloned().map(ApiError::Domain));
         if let Some(api) = &api {
             if matches!(api.code(), ErrorCode::Internal | ErrorCode::ServiceUnavailable) {
-                tracing::error!(request_id, error = %api, path = ?e.path, "request failed");
+                tracing::error!(request_id, error = %api, causes = %causes(api), path = ?e.path, "request failed");
             }
             e.message = api.public_message();
         }
@@ -197,6 +209,19 @@ pub type ApiResult<T> = Result<T, ApiError>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_store_failure_keeps_its_chain_for_the_log() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("connection refused by 10.0.0.5:5432")]
+        struct Driver;
+        #[derive(Debug, thiserror::Error)]
+        #[error("database: {0}")]
+        struct Store(#[source] Driver);
+        let e = ApiError::Domain(DomainError::Unavailable(helpdesk_domain::error::Cause::of(Store(Driver))));
+        let chain = causes(&e);
+        assert!(chain.contains("database:") && chain.ends_with("connection refused by 10.0.0.5:5432"), "{chain}");
+    }
 
     #[test]
     fn internal_detail_never_reaches_the_client() {

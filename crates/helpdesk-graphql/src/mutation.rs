@@ -225,7 +225,7 @@ impl Mutation {
             let base = rc.services.public_url.trim_end_matches('/');
             let launch_url = format!("{base}/graphql#token={token}");
             let fragment = serde_urlencoded::to_string([("token", token.as_str()), ("reason", reason)])
-                .map_err(|e| ApiError::Domain(DomainError::Internal(e.to_string())))?;
+                .map_err(|e| ApiError::Domain(DomainError::Internal(helpdesk_domain::error::Cause::of(e))))?;
             let console_url = format!("{base}/#{fragment}");
             Ok((
                 ReadOnlyAdminSessionPayload {

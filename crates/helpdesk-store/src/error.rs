@@ -45,9 +45,9 @@ impl StoreError {
 impl From<StoreError> for helpdesk_domain::Error {
     fn from(e: StoreError) -> Self {
         if e.is_unavailable() {
-            helpdesk_domain::Error::Unavailable(e.to_string())
+            helpdesk_domain::Error::Unavailable(helpdesk_domain::error::Cause::of(e))
         } else {
-            helpdesk_domain::Error::Internal(e.to_string())
+            helpdesk_domain::Error::Internal(helpdesk_domain::error::Cause::of(e))
         }
     }
 }
