@@ -142,6 +142,7 @@ async fn spawn<T>(
     let looked = before(&url).await;
     adjust(&mut config);
     let server = helpdesk_server::start_on_clock(&config, clock.clone()).await.unwrap();
+    agents_kept(&server, backend).await;
     let app = TestApp {
         url: server.graphql_url(),
         database_url: url,
@@ -155,6 +156,18 @@ async fn spawn<T>(
     (app, looked)
 }
 
+/// Waits until a gateway on PostgreSQL keeps agents in memory (its
+/// listener is up), so that what a test counts does not depend on when the
+/// listener came up. SQLite keeps nothing: no wait.
+async fn agents_kept(server: &Running, backend: Backend) {
+    if backend == Backend::Postgres {
+        crate::eventually("the gateway listens for agent changes", || async {
+            server.store.agents_kept().then_some(())
+        })
+        .await;
+    }
+}
+
 impl TestApp {
     /// A second gateway process on the same database (and whatever Redis
     /// `adjust` names), as behind a load balancer. It shares no memory with the first.
@@ -164,6 +177,7 @@ impl TestApp {
             std::env::temp_dir().join(format!("helpdesk-test-mail-{}", uuid::Uuid::new_v4().simple()));
         adjust(&mut config);
         let server = helpdesk_server::start_on_clock(&config, self.clock.clone()).await.unwrap();
+        agents_kept(&server, self.backend).await;
         TestApp {
             url: server.graphql_url(),
             database_url: self.database_url.clone(),

@@ -125,6 +125,7 @@ pub async fn start_on_clock(config: &ServeConfig, clock: Arc<dyn Clock>) -> Resu
     let secret = config.secret.secret().map_err(ServerError::Config)?;
     let store = open_store(&config.database).await?;
     let issuer = TokenIssuer::new(secret.as_bytes(), clock.clone());
+    store.watch_agents();
     let demo_agent = if config.secret.demo {
         prepare_demo(&store, clock.now()).await?;
         Some(agent_id(&store, fixtures::HELP_DESK_AGENT).await?)

@@ -83,7 +83,13 @@ impl AgentCache {
         self.agents.invalidate(&id).await;
     }
 
-    fn start(self: &Arc<Self>) {
+    /// Whether agents are kept: the listener is connected and the triggers are in place.
+    pub(crate) fn is_live(&self) -> bool {
+        self.live.load(Ordering::Acquire)
+    }
+
+    /// Starts the listener, once (on PostgreSQL).
+    pub(crate) fn start(self: &Arc<Self>) {
         let Some(url) = self.url.clone() else { return };
         let cache = self.clone();
         self.started.call_once(move || {

@@ -269,6 +269,18 @@ impl Store {
         &self.agents
     }
 
+    /// Starts listening for changes to agents now rather than at the first
+    /// request (PostgreSQL; nothing on SQLite). The gateway calls it as it starts.
+    pub fn watch_agents(&self) {
+        self.agents.start();
+    }
+
+    /// Whether agents are kept in memory now: on PostgreSQL, once the
+    /// listener is connected and the triggers are in place; never on SQLite.
+    pub fn agents_kept(&self) -> bool {
+        self.agents.is_live()
+    }
+
     /// Partners' dictionaries of name words.
     pub(crate) fn dictionaries(&self) -> &search::Dictionaries {
         &self.dictionaries
