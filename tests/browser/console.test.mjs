@@ -127,6 +127,9 @@ test("arrow keys choose a result, and / returns to the search box from any page"
   assert.equal(await page.getAttribute("#result-1", "aria-selected"), "true");
   await page.keyboard.press("Enter");
   await waitForRoute(/\/devices\//);
+  // The device page has replaced the search page (a "/" typed before that
+  // lands in the search box, which still has the focus).
+  await page.waitForFunction(() => !document.querySelector(".search-box") && document.querySelector("h1"));
   await page.keyboard.press("/");
   await waitForRoute((url) => url.pathname === "/");
   await page.waitForFunction(() => document.activeElement?.className === "search-box");
