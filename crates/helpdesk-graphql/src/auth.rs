@@ -20,7 +20,6 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::context::Services;
 use crate::error::{ApiError, ApiResult};
 
 const ISSUER: &str = "helpdesk-gateway";
@@ -201,11 +200,15 @@ impl Claims {
     }
 }
 
-/// Authenticates a request: the token must be valid and name an existing
-/// agent, whose roles are read now (a role taken away applies at once). A
-/// read-only admin session token also needs its customer's grant to be active.
-pub async fn authenticate(headers: &HeaderMap, services: &Services) -> ApiResult<Caller> {
-    let (issuer, helpdesk) = (&services.issuer, services.helpdesk.as_ref());
+/// Authenticates a request with `issuer`'s key: the token must be valid and
+/// name an existing agent of `helpdesk`, whose roles are read now (a role
+/// taken away applies as soon as the store knows). A read-only admin session
+/// token also needs its customer's grant to be active.
+pub async fn authenticate(
+    headers: &HeaderMap,
+    issuer: &TokenIssuer,
+    helpdesk: &dyn helpdesk_domain::ports::HelpDesk,
+) -> ApiResult<Caller> {
     if !headers.contains_key(axum::http::header::AUTHORIZATION) {
         return Err(unauthenticated("sign in first: send Authorization: Bearer <token>"));
     }
@@ -220,7 +223,7 @@ pub async fn authenticate(headers: &HeaderMap, services: &Services) -> ApiResult
     if let Some(session) = subject.read_only {
         // The customer's latest grant must be the one the session began under, still active.
         let grants = helpdesk.grants_of(agent.partner_id, &[session.customer]).await?;
-        if !grants.iter().any(|g| g.id == session.grant && g.is_active(services.clock.now())) {
+        if !grants.iter().any(|g| g.id == session.grant && g.is_active(issuer.clock.now())) {
             return Err(unauthenticated("the customer's read-only access has ended; this session is over"));
         }
     }

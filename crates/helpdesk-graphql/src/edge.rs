@@ -79,7 +79,7 @@ pub(crate) fn refused(headers: &HeaderMap, error: &BoxError, timeout: Duration) 
         tracing::error!(request_id, %error, "request failed at the edge");
         "the service is temporarily unavailable; try again in a moment".to_string()
     };
-    crate::http::refuse(ApiError::Busy(message), &request_id)
+    crate::answer::refuse(ApiError::Busy(message), &request_id)
 }
 
 /// Cross-origin calls to `/graphql` from the listed origins only (a partner's

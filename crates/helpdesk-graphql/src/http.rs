@@ -22,12 +22,13 @@ use async_graphql_axum::{GraphQLBatchRequest, GraphQLRequest};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRequest, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use tracing::Instrument;
 
 use crate::HelpdeskSchema;
+use crate::answer::{accepts_graphql_response, json_response_as, private, refuse, refuse_with_status, response_json};
 use crate::auth::{AGENT_TOKEN_LIFETIME, authenticate};
 use crate::context::RequestContext;
 use crate::context::Services;
@@ -91,40 +92,6 @@ pub fn router(state: AppState) -> Routers {
         .with_state(state.clone());
     let ops = Router::new().route("/readyz", get(readyz)).route("/metrics", get(metrics)).with_state(state);
     Routers { api, ops }
-}
-
-/// The media type of GraphQL over HTTP: a client that accepts it gets it,
-/// with request errors as 4xx statuses; others get `application/json`, always 200.
-const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
-
-fn accepts_graphql_response(headers: &HeaderMap) -> bool {
-    headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).any(|v| v.contains(GRAPHQL_RESPONSE))
-}
-
-fn json_response(status: u16, body: Vec<u8>, request_id: &str) -> axum::response::Response {
-    json_response_as(status, body, request_id, "application/json; charset=utf-8")
-}
-
-fn json_response_as(status: u16, body: Vec<u8>, request_id: &str, media: &'static str) -> axum::response::Response {
-    let mut res = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
-    if let Ok(v) = HeaderValue::from_str(request_id) {
-        res.headers_mut().insert("x-request-id", v);
-    }
-    private(res, "no-store")
-}
-
-/// A request refused as a whole, as a GraphQL error body.
-pub(crate) fn refuse(error: ApiError, request_id: &str) -> axum::response::Response {
-    let status = error.code().http_status();
-    let response = Response::from_errors(vec![error.into_server_error(request_id)]);
-    json_response(status, serde_json::to_vec(&response_json(&response)).unwrap_or_default(), request_id)
-}
-
-fn refuse_with_status(status: u16, error: ApiError, request_id: &str) -> axum::response::Response {
-    let mut res = refuse(error, request_id);
-    *res.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-    res
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
@@ -284,7 +251,7 @@ async fn execute(
     over_get: bool,
 ) -> axum::response::Response {
     let services = &app.services;
-    let caller = match authenticate(headers, services).await {
+    let caller = match authenticate(headers, &services.issuer, services.helpdesk.as_ref()).await {
         Ok(v) => v,
         Err(e) => return refuse(e, request_id),
     };
@@ -356,31 +323,6 @@ async fn execute(
         _ => "no-store".to_string(),
     };
     private(answer, &cache)
-}
-
-/// An agent's answer: how long its browser may keep it (`no-store`, the
-/// default of every answer, batches and refusals included; or the
-/// dashboard's `private, max-age=60`), and that it is only ever the answer to
-/// this token (`Vary: Authorization`), so no cache serves it to another.
-fn private(mut answer: axum::response::Response, cache_control: &str) -> axum::response::Response {
-    let headers = answer.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(cache_control) {
-        headers.insert(header::CACHE_CONTROL, value);
-    }
-    headers.insert(header::VARY, HeaderValue::from_static("authorization"));
-    answer
-}
-
-/// A response as JSON. One where nothing ran has no `data` entry, as the
-/// GraphQL specification asks of errors raised before execution.
-fn response_json(response: &Response) -> serde_json::Value {
-    let mut json = serde_json::to_value(response).unwrap_or_default();
-    if crate::error::request_error_status(response).is_some()
-        && let Some(object) = json.as_object_mut()
-    {
-        object.remove("data");
-    }
-    json
 }
 
 async fn readyz(State(app): State<Arc<AppState>>) -> axum::response::Response {

@@ -22,9 +22,11 @@
 //! - [`documents`]: parsed documents kept by their text, so a known one is not parsed again.
 //! - [`error`]: the one mapping of every failure to `extensions.code`.
 //! - [`http`]: the axum router, `/graphql` and the embedded GraphiQL.
+//! - `answer`: how an answer is written: JSON, status, request ID, cache headers.
 //! - [`edge`]: request IDs, the time limit and load shedding in front of `/graphql`.
 //! - [`ops`]: `/healthz`, `/readyz` and `/metrics`.
 
+mod answer;
 pub mod auth;
 pub mod context;
 pub mod cost;
