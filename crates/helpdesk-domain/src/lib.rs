@@ -32,6 +32,8 @@ pub mod contact;
 pub mod device;
 pub mod error;
 pub mod ids;
+pub mod input_kind;
+pub mod labels;
 pub mod model;
 pub mod ports;
 pub mod search;

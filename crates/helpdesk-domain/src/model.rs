@@ -10,23 +10,8 @@ use crate::contact::{Email, PhoneNumber, SipAddress};
 use crate::device::{MacAddress, SerialNumber};
 use crate::ids::{CustomerId, DeviceId, PhoneNumberId, SubscriptionId, UserId};
 use crate::web::{Domain, MeetingSite, WebOrderNumber};
-use crate::{Error, error::Result};
 
-/// An enum kept in the database by a stable label.
-pub trait Labelled: Sized + Copy + 'static {
-    /// Every value.
-    const ALL: &'static [Self];
-    /// The stored label.
-    fn label(self) -> &'static str;
-    /// Reads a stored label back; an unknown label is a data error.
-    fn from_label(s: &str) -> Result<Self> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|v| v.label() == s)
-            .ok_or_else(|| Error::Internal(format!("unknown stored value {s:?}").into()))
-    }
-}
+pub use crate::labels::Labelled;
 
 macro_rules! labelled {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $label:literal),+ $(,)? }) => {
@@ -353,7 +338,7 @@ pub struct AuditEntry {
     pub customer_id: Option<CustomerId>,
     /// For a search: how its text was read (its first reading), counted per
     /// day for the dashboard.
-    pub read_as: Option<crate::search::InputKind>,
+    pub read_as: Option<crate::input_kind::InputKind>,
 }
 
 #[cfg(test)]
@@ -425,7 +410,7 @@ pub enum Figure {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DaySearches {
     pub day: DateTime<Utc>,
-    pub kind: crate::search::InputKind,
+    pub kind: crate::input_kind::InputKind,
     pub count: u64,
 }
 

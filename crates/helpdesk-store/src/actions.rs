@@ -319,7 +319,7 @@ pub(crate) async fn latest_grants(
         .order_by_desc(read_only_grants::Column::GrantedAt)
         .all(db)
         .await?;
-    all(crate::directory::first_of_each(rows, |r| r.customer_id), mapping::grant)
+    all(mapping::first_of_each(rows, |r| r.customer_id), mapping::grant)
 }
 
 /// Customer-side records for demos and tests: the customer authorises (or

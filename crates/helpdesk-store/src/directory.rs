@@ -91,13 +91,6 @@ async fn license_totals(
     Ok(totals)
 }
 
-/// Rows sorted by `group` then newest first: keeps the first (newest) row of each group.
-pub(crate) fn first_of_each<T, K: PartialEq>(mut rows: Vec<T>, group: impl Fn(&T) -> K) -> Vec<T> {
-    // `dedup_by` keeps the first of each run of equal neighbours.
-    rows.dedup_by(|row, kept| group(row) == group(kept));
-    rows
-}
-
 fn keys<T: Copy>(ids: &[T], f: impl Fn(T) -> Uuid) -> Vec<Uuid> {
     let mut v: Vec<Uuid> = ids.iter().map(|id| f(*id)).collect();
     v.sort();
@@ -341,7 +334,7 @@ impl Directory for Store {
             .order_by_asc(C::Address)
             .order_by_desc(C::At);
         let rows = read!(self, partner, |db| select.clone().all(db).await.map_err(StoreError::from))?;
-        Ok(all(first_of_each(rows, |r| r.address.clone()), mapping::email_event)?)
+        Ok(all(mapping::first_of_each(rows, |r| r.address.clone()), mapping::email_event)?)
     }
 
     async fn count_of_customer(&self, partner: PartnerId, customer: CustomerId, list: CustomerList) -> Result<u64> {

@@ -216,3 +216,10 @@ pub(crate) fn outgoing(row: outbox::Model) -> R<OutgoingEmail> {
         attempts: row.attempts,
     })
 }
+
+/// Rows sorted by `group` then newest first: keeps the first (newest) row of each group.
+pub(crate) fn first_of_each<T, K: PartialEq>(mut rows: Vec<T>, group: impl Fn(&T) -> K) -> Vec<T> {
+    // `dedup_by` keeps the first of each run of equal neighbours.
+    rows.dedup_by(|row, kept| group(row) == group(kept));
+    rows
+}
