@@ -102,6 +102,34 @@ pub fn show<R: Shown>(ctx: &Context<'_>, record: &R) {
     }
 }
 
+/// Declares the GraphQL object of a record that carries people's or a
+/// customer's details, and the one way to make it, `shown`, which records
+/// the showing (`action`) through [`show`]; `|r| key` says which record it
+/// is and whose customer.
+macro_rules! shown_record {
+    ($(#[$doc:meta])* $wrapper:ident($model:ty), $action:literal, |$r:ident| $key:expr) => {
+        $(#[$doc])*
+        pub struct $wrapper($model);
+
+        impl $wrapper {
+            #[doc = concat!("A record whose details the request shows: recorded in the audit trail (`", $action, "`) once per request, whichever path reached it. The only way to make one.")]
+            pub fn shown(ctx: &async_graphql::Context<'_>, record: $model) -> $wrapper {
+                $crate::context::show(ctx, &record);
+                $wrapper(record)
+            }
+        }
+
+        impl $crate::context::Shown for $model {
+            const ACTION: &'static str = $action;
+            fn audit_key(&self) -> (uuid::Uuid, helpdesk_domain::CustomerId) {
+                let $r = self;
+                $key
+            }
+        }
+    };
+}
+pub(crate) use shown_record;
+
 /// The request's context (put there by the HTTP layer).
 pub fn request<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestContext> {
     ctx.data::<Arc<RequestContext>>()

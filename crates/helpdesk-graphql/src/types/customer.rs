@@ -17,18 +17,14 @@ use crate::ids::{KeysetRequest, NodeType, encode};
 use crate::loaders::{self, AdminsOf, DomainsOf, GrantOf, LicenseTotalsOf, MeetingSitesOf, OrdersOf};
 use helpdesk_domain::ports::{CustomerList, PageKey};
 
-/// A customer organisation managed by the agent's partner.
-pub struct Customer(model::Customer);
+crate::context::shown_record!(
+    /// A customer organisation managed by the agent's partner.
+    Customer(model::Customer),
+    "open_customer",
+    |r| (r.id.0, r.id)
+);
 
 impl Customer {
-    /// A customer whose details the request shows: recorded in the audit
-    /// trail (`open_customer`) once per request, whichever path reached it.
-    /// The only way to make a `Customer`.
-    pub fn shown(ctx: &Context<'_>, customer: model::Customer) -> Customer {
-        crate::context::show(ctx, &customer);
-        Customer(customer)
-    }
-
     /// The customer shown.
     pub fn model(&self) -> &model::Customer {
         &self.0
@@ -209,12 +205,5 @@ impl Customer {
     ) -> ApiResult<SearchConnection> {
         search(ctx, SearchArgs { query: &query, first, after: after.as_deref(), kinds, customer: Some(self.0.id) })
             .await
-    }
-}
-
-impl crate::context::Shown for model::Customer {
-    const ACTION: &'static str = "open_customer";
-    fn audit_key(&self) -> (uuid::Uuid, helpdesk_domain::CustomerId) {
-        (self.id.0, self.id)
     }
 }

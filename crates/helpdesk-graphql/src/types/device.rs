@@ -9,25 +9,12 @@ use crate::error::ApiResult;
 use crate::ids::{NodeType, encode};
 use crate::loaders;
 
-/// A device registered to a customer.
-pub struct Device(model::Device);
-
-impl Device {
-    /// A device whose details the request shows: recorded in the audit
-    /// trail (`open_device`) once per request, whichever path reached it. The
-    /// only way to make a `Device`.
-    pub fn shown(ctx: &Context<'_>, record: model::Device) -> Device {
-        crate::context::show(ctx, &record);
-        Device(record)
-    }
-}
-
-impl crate::context::Shown for model::Device {
-    const ACTION: &'static str = "open_device";
-    fn audit_key(&self) -> (uuid::Uuid, helpdesk_domain::CustomerId) {
-        (self.id.0, self.customer_id)
-    }
-}
+crate::context::shown_record!(
+    /// A device registered to a customer.
+    Device(model::Device),
+    "open_device",
+    |r| (r.id.0, r.customer_id)
+);
 
 #[Object]
 impl Device {

@@ -9,25 +9,12 @@ use crate::error::ApiResult;
 use crate::ids::{NodeType, encode};
 use crate::loaders::{self, LicensesOf};
 
-/// A subscription and the web order that bought it.
-pub struct Order(model::Order);
-
-impl Order {
-    /// An order whose details the request shows: recorded in the audit
-    /// trail (`open_order`) once per request, whichever path reached it. The
-    /// only way to make an `Order`.
-    pub fn shown(ctx: &Context<'_>, record: model::Order) -> Order {
-        crate::context::show(ctx, &record);
-        Order(record)
-    }
-}
-
-impl crate::context::Shown for model::Order {
-    const ACTION: &'static str = "open_order";
-    fn audit_key(&self) -> (uuid::Uuid, helpdesk_domain::CustomerId) {
-        (self.id.0, self.customer_id)
-    }
-}
+crate::context::shown_record!(
+    /// A subscription and the web order that bought it.
+    Order(model::Order),
+    "open_order",
+    |r| (r.id.0, r.customer_id)
+);
 
 /// Licenses of one offer: bought, used, available.
 #[derive(SimpleObject)]

@@ -8,25 +8,12 @@ use crate::error::ApiResult;
 use crate::ids::{NodeType, encode};
 use crate::loaders;
 
-/// A phone number held by a customer.
-pub struct PhoneNumber(model::PhoneNumberRecord);
-
-impl PhoneNumber {
-    /// A phone number whose details the request shows: recorded in the audit
-    /// trail (`open_phone_number`) once per request, whichever path reached it. The
-    /// only way to make a `PhoneNumber`.
-    pub fn shown(ctx: &Context<'_>, record: model::PhoneNumberRecord) -> PhoneNumber {
-        crate::context::show(ctx, &record);
-        PhoneNumber(record)
-    }
-}
-
-impl crate::context::Shown for model::PhoneNumberRecord {
-    const ACTION: &'static str = "open_phone_number";
-    fn audit_key(&self) -> (uuid::Uuid, helpdesk_domain::CustomerId) {
-        (self.id.0, self.customer_id)
-    }
-}
+crate::context::shown_record!(
+    /// A phone number held by a customer.
+    PhoneNumber(model::PhoneNumberRecord),
+    "open_phone_number",
+    |r| (r.id.0, r.customer_id)
+);
 
 #[Object]
 impl PhoneNumber {

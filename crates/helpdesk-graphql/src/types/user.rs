@@ -11,18 +11,14 @@ use crate::error::ApiResult;
 use crate::ids::{NodeType, encode};
 use crate::loaders::{self, AdminRolesOf, DevicesOf, FeaturesOf, LastEmailTo, LicensesOfUser, SuppressionOf};
 
-/// A user of a customer organisation.
-pub struct User(model::User);
+crate::context::shown_record!(
+    /// A user of a customer organisation.
+    User(model::User),
+    "open_user",
+    |r| (r.id.0, r.customer_id)
+);
 
 impl User {
-    /// A user whose details the request shows: recorded in the audit trail
-    /// (`open_user`) once per request, whichever path reached it. The only
-    /// way to make a `User`.
-    pub fn shown(ctx: &Context<'_>, user: model::User) -> User {
-        crate::context::show(ctx, &user);
-        User(user)
-    }
-
     /// The user shown.
     pub fn model(&self) -> &model::User {
         &self.0
@@ -115,12 +111,5 @@ impl User {
     /// The devices the user owns.
     async fn devices(&self, ctx: &Context<'_>) -> ApiResult<Vec<Device>> {
         Ok(loaders::many(ctx, DevicesOf(self.0.id)).await?.into_iter().map(|d| Device::shown(ctx, d)).collect())
-    }
-}
-
-impl crate::context::Shown for model::User {
-    const ACTION: &'static str = "open_user";
-    fn audit_key(&self) -> (uuid::Uuid, helpdesk_domain::CustomerId) {
-        (self.id.0, self.customer_id)
     }
 }
