@@ -93,7 +93,10 @@ impl Console {
         };
         let html = String::from_utf8_lossy(&file.data);
         let session = match (self.demo_token)() {
-            Some(token) => format!(r#"<meta name="helpdesk-demo-token" content="{}">"#, attribute(&token)),
+            Some(token) => format!(
+                r#"<meta name="helpdesk-demo-token" content="{}">"#,
+                html_escape::encode_double_quoted_attribute(&token)
+            ),
             None => String::new(),
         };
         let mut res = html.replace(SESSION_MARKER, &session).into_response();
@@ -148,11 +151,6 @@ fn is_origin(origin: &str) -> bool {
 fn secure(headers: &mut axum::http::HeaderMap) {
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-}
-
-/// Escapes a value for an HTML attribute.
-fn attribute(value: &str) -> String {
-    value.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// `/assets/<file>`: a file of the bundle. Its name carries its content's

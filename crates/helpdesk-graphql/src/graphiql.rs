@@ -30,7 +30,9 @@ pub(crate) async fn asset(Path(file): Path<String>) -> axum::response::Response 
 /// stored, no referrer, and scripts from the gateway only.
 pub(crate) fn page(token: Option<&str>) -> axum::response::Response {
     let session = match token {
-        Some(t) => format!(r#"<meta name="helpdesk-demo-token" content="{}">"#, attribute(t)),
+        Some(t) => {
+            format!(r#"<meta name="helpdesk-demo-token" content="{}">"#, html_escape::encode_double_quoted_attribute(t))
+        }
         None => String::new(),
     };
     let html = format!(
@@ -70,9 +72,4 @@ pub(crate) fn page(token: Option<&str>) -> axum::response::Response {
         html,
     )
         .into_response()
-}
-
-/// Escapes a value for an HTML attribute.
-fn attribute(value: &str) -> String {
-    value.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
